@@ -1,0 +1,68 @@
+"""Sphinx configuration for the kmdl site.
+
+Pages are MyST Markdown notebooks that MyST-NB executes at build time. The
+build fails on any cell error, on a cell that runs past the timeout, and (with
+``-W``) on any Sphinx warning.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS / "_ext"))
+
+project = "kmdl"
+author = "kmdl developers"
+copyright = "2026, kmdl developers"
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+]
+
+exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "locale", "README.md"]
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+
+# --- MyST and MyST-NB -------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "attrs_inline"]
+myst_heading_anchors = 3
+
+# "cache" stores executed notebooks in jupyter-cache, keyed on the code cells,
+# so an unchanged page is not executed again. KMDL_NB_CACHE moves the cache,
+# which lets several builds run side by side.
+nb_execution_mode = os.environ.get("KMDL_NB_EXECUTION_MODE", "cache")
+nb_execution_cache_path = os.environ.get("KMDL_NB_CACHE", str(DOCS / "_build" / ".jupyter_cache"))
+nb_execution_timeout = 900
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+# TensorFlow writes C++ log lines to stderr that no setting silences fully;
+# they are not part of what the pages teach.
+nb_output_stderr = "remove"
+nb_merge_streams = True
+
+# --- Python API -------------------------------------------------------------
+autodoc_default_options = {"members": True, "show-inheritance": False}
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+
+# --- HTML -------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "kmdl: K-means and deep learning, measured"
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": True,
+}
+
+# --- Translation ------------------------------------------------------------
+language = "en"
+locale_dirs = ["locale/"]
+gettext_compact = False
+gettext_uuid = False

@@ -1,0 +1,218 @@
+"""Image data sets: scikit-learn's digits, an images.npy/labels.npy folder, Keras data sets.
+
+Every loader returns an :class:`ImageDataset` whose images are float32 of
+shape (n, height, width, channels) in [0, 1] and whose labels, when present,
+are integers 0..k-1.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kmdl.exceptions import DataError, DatasetUnavailableError
+from kmdl.validation import as_image_stack, encode_labels
+
+KERAS_DATASETS = ("mnist", "fashion_mnist")
+DATASET_NAMES = ("digits",) + KERAS_DATASETS
+
+
+@dataclass(frozen=True)
+class ImageDataset:
+    """Images, optional labels and the original label values.
+
+    Attributes
+    ----------
+    images : ndarray of shape (n, height, width, channels), float32 in [0, 1]
+    labels : ndarray of shape (n,), int64, or None
+        Class codes 0..k-1.
+    classes : ndarray of shape (k,), or None
+        ``classes[code]`` is the label as it was stored.
+    name : str
+    """
+
+    images: np.ndarray
+    labels: np.ndarray | None
+    classes: np.ndarray | None
+    name: str
+
+    @property
+    def n_samples(self):
+        """Number of images."""
+        return self.images.shape[0]
+
+    @property
+    def image_shape(self):
+        """Shape (height, width, channels) of one image."""
+        return self.images.shape[1:]
+
+    @property
+    def n_classes(self):
+        """Number of distinct labels, or None without labels."""
+        return None if self.classes is None else len(self.classes)
+
+    @property
+    def flat(self):
+        """Images flattened to shape (n, height * width * channels) for K-means."""
+        return self.images.reshape(self.n_samples, -1)
+
+
+def _make_dataset(images, labels, name):
+    images = as_image_stack(images, name="images")
+    if labels is None:
+        return ImageDataset(images, None, None, name)
+    codes, classes = encode_labels(labels, n_samples=images.shape[0], name="labels")
+    return ImageDataset(images, codes, classes, name)
+
+
+def load_digits():
+    """Load scikit-learn's bundled 8x8 handwritten digits.
+
+    The data ship with scikit-learn, so this works offline: 1,797 images of
+    the digits 0-9 with 16 grey levels, scaled here to [0, 1].
+
+    Returns
+    -------
+    ImageDataset
+        Images of shape (1797, 8, 8, 1) and labels 0-9.
+
+    Examples
+    --------
+    >>> from kmdl.data import load_digits
+    >>> digits = load_digits()
+    >>> digits.images.shape, digits.n_classes
+    ((1797, 8, 8, 1), 10)
+    """
+    from sklearn.datasets import load_digits as sklearn_load_digits
+
+    bunch = sklearn_load_digits()
+    # The pixel values are counts 0..16; divide by 16 so that 1 is full ink.
+    images = (bunch.images / 16.0).astype(np.float32)[..., np.newaxis]
+    return ImageDataset(images, bunch.target.astype(np.int64), np.arange(10), "digits")
+
+
+def _load_npy(path, name):
+    try:
+        return np.load(path, allow_pickle=False)
+    except ValueError as error:
+        if "allow_pickle" in str(error):
+            raise DataError(
+                f"{path} holds Python objects (a pickled object array), which kmdl "
+                "does not unpickle. Re-save it as one numeric array, e.g. "
+                f"np.save('{name}.npy', np.stack(items).astype('float32'))."
+            ) from None
+        raise DataError(f"{path} is not a readable .npy file: {error}") from None
+    except OSError as error:
+        raise DataError(f"{path} could not be read: {error}") from None
+
+
+def load_image_folder(path):
+    """Load ``images.npy`` and, when present, ``labels.npy`` from a folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder with ``images.npy`` of shape (n, h, w) or (n, h, w, c) and an
+        optional ``labels.npy`` of shape (n,). Files are read with
+        ``allow_pickle=False``, so an object array is rejected, never unpickled.
+
+    Returns
+    -------
+    ImageDataset
+
+    Raises
+    ------
+    DataError
+        If the folder or images.npy is missing, or the arrays fail a check.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataError(f"{folder} is not a folder; pass a folder that contains images.npy.")
+    images_path = folder / "images.npy"
+    if not images_path.is_file():
+        raise DataError(
+            f"{images_path} not found; save your images there with np.save, "
+            "shape (n, height, width) or (n, height, width, channels)."
+        )
+    images = _load_npy(images_path, "images")
+    labels_path = folder / "labels.npy"
+    labels = _load_npy(labels_path, "labels") if labels_path.is_file() else None
+    return _make_dataset(images, labels, folder.name or str(folder))
+
+
+def save_image_folder(path, images, labels=None):
+    """Write images (and labels) in the layout that :func:`load_image_folder` reads.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder to create or reuse.
+    images : ndarray of shape (n, h, w) or (n, h, w, c)
+    labels : ndarray of shape (n,), optional
+
+    Returns
+    -------
+    Path
+        The folder.
+    """
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / "images.npy", np.asarray(images), allow_pickle=False)
+    if labels is not None:
+        np.save(folder / "labels.npy", np.asarray(labels), allow_pickle=False)
+    return folder
+
+
+def load_keras_dataset(name):
+    """Load MNIST or Fashion-MNIST through ``keras.datasets``, train and test joined.
+
+    Keras downloads the files on first use and caches them under
+    ``~/.keras/datasets``. Offline, and without that cache, this raises an
+    error that says how to get the files.
+
+    Parameters
+    ----------
+    name : {"mnist", "fashion_mnist"}
+
+    Returns
+    -------
+    ImageDataset
+        70,000 images of shape (28, 28, 1) and labels 0-9.
+    """
+    if name not in KERAS_DATASETS:
+        raise ValueError(f"name={name!r} is invalid: choose one of {KERAS_DATASETS}.")
+    import keras
+
+    module = getattr(keras.datasets, name)
+    try:
+        (x_train, y_train), (x_test, y_test) = module.load_data()
+    except Exception as error:  # Keras raises several types for a failed download.
+        raise DatasetUnavailableError(
+            f"Could not load {name} through keras.datasets ({type(error).__name__}: {error}). "
+            "Keras downloads it on first use, which needs the network. Run once on a "
+            "machine that has it and copy ~/.keras/datasets, or save the arrays as "
+            "images.npy and labels.npy in a folder and pass that folder instead."
+        ) from error
+    images = np.concatenate([x_train, x_test])
+    labels = np.concatenate([y_train, y_test])
+    return _make_dataset(images, labels, name)
+
+
+def load_dataset(source="digits"):
+    """Load a data set by name (digits, mnist, fashion_mnist) or from a folder path.
+
+    Returns
+    -------
+    ImageDataset
+    """
+    source = str(source)
+    if source == "digits":
+        return load_digits()
+    if source in KERAS_DATASETS:
+        return load_keras_dataset(source)
+    if Path(source).exists():
+        return load_image_folder(source)
+    raise DataError(
+        f"{source!r} is neither a data set name ({', '.join(DATASET_NAMES)}) nor an "
+        "existing folder; pass one of those names or a folder with images.npy."
+    )

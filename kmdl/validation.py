@@ -1,0 +1,214 @@
+"""Checks and conversions applied once, where data enters kmdl.
+
+Every public entry point (loaders, estimators, the command line) passes its
+input through these functions. They either return arrays that the rest of the
+package can use without further checks, or raise :class:`kmdl.exceptions.DataError`
+with a message that names the problem and the fix.
+"""
+
+import numpy as np
+
+from kmdl.exceptions import DataError
+
+# Channel counts that a colour or grey image stack plausibly has.
+_CHANNEL_COUNTS = (1, 2, 3, 4)
+
+
+def _first_indices(mask, limit=5):
+    """Return up to ``limit`` multi-dimensional indices where ``mask`` is true, as text."""
+    positions = np.argwhere(mask)[:limit]
+    return ", ".join(str(tuple(int(i) for i in position)) for position in positions)
+
+
+def check_numeric_array(array, name="images"):
+    """Return ``array`` as a NumPy array after checking that it holds finite numbers.
+
+    Raises
+    ------
+    DataError
+        If the array holds Python objects, strings or booleans, is empty, or has
+        NaN or infinite values. The message gives how many bad values there are
+        and the first few indices.
+    """
+    array = np.asarray(array)
+    if array.dtype == object:
+        raise DataError(
+            f"{name} holds Python objects (dtype=object), for example images of "
+            "different sizes. Resize them to one shape and save one numeric array, "
+            f"e.g. np.save('{name}.npy', np.stack(resized).astype('float32'))."
+        )
+    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise DataError(
+            f"{name} has dtype {array.dtype}, which is not numeric. Save the pixels "
+            "as integers (e.g. uint8) or floats."
+        )
+    if array.size == 0:
+        raise DataError(f"{name} is empty (shape {array.shape}). Provide at least one sample.")
+    if np.issubdtype(array.dtype, np.floating):
+        bad = ~np.isfinite(array)
+        if bad.any():
+            raise DataError(
+                f"{name} has {int(bad.sum())} NaN or infinite values, first at "
+                f"indices {_first_indices(bad)}. Replace or drop those samples."
+            )
+    return array
+
+
+def as_image_stack(array, name="images"):
+    """Return images as float32 of shape (n, height, width, channels) in [0, 1].
+
+    Parameters
+    ----------
+    array : array-like of shape (n, h, w) or (n, h, w, c)
+        Image stack. Integer pixels of dtype uint8 are divided by 255. Any other
+        range is scaled linearly by the minimum and maximum of the whole stack,
+        so the relative brightness of images is kept and a constant stack
+        becomes zeros instead of NaN.
+    name : str
+        Name used in error messages.
+
+    Returns
+    -------
+    images : ndarray of shape (n, h, w, c), dtype float32
+
+    Raises
+    ------
+    DataError
+        If the array is not numeric, not finite, not 3-D or 4-D, or looks
+        channels-first (n, c, h, w).
+    """
+    array = check_numeric_array(array, name)
+    if array.ndim == 3:
+        array = array[..., np.newaxis]
+    elif array.ndim == 4:
+        channels_first = array.shape[1] in _CHANNEL_COUNTS and array.shape[3] not in _CHANNEL_COUNTS
+        if channels_first:
+            raise DataError(
+                f"{name} has shape {array.shape}, which looks channels-first "
+                "(n, channels, height, width). kmdl expects channels-last: "
+                "use np.transpose(images, (0, 2, 3, 1))."
+            )
+    else:
+        raise DataError(
+            f"{name} has shape {array.shape}; expected an image stack of shape "
+            "(n, height, width) or (n, height, width, channels). For flat feature "
+            "vectors of shape (n, d), reshape them to (n, h, w) first."
+        )
+    return scale_to_unit_interval(array)
+
+
+def scale_to_unit_interval(array):
+    """Return ``array`` as float32 in [0, 1] without integer wrap-around.
+
+    uint8 input is divided by 255. Other input already inside [0, 1] is kept.
+    Anything else is scaled by the global minimum and maximum, and a constant
+    array becomes all zeros.
+    """
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / np.float32(255.0)
+    values = array.astype(np.float64)
+    low, high = float(values.min()), float(values.max())
+    if low >= 0.0 and high <= 1.0:
+        return values.astype(np.float32)
+    if high == low:
+        return np.zeros(values.shape, dtype=np.float32)
+    return ((values - low) / (high - low)).astype(np.float32)
+
+
+def as_feature_matrix(array, name="X"):
+    """Return a float64 matrix of shape (n, d) for distance-based methods.
+
+    Image stacks of shape (n, h, w) or (n, h, w, c) are flattened; a matrix is
+    kept as is. No scaling is applied: callers that start from raw pixels scale
+    them with :func:`as_image_stack` first.
+    """
+    array = check_numeric_array(array, name)
+    if array.ndim == 1:
+        raise DataError(
+            f"{name} is 1-D with shape {array.shape}; expected (n_samples, n_features) "
+            "or an image stack. Use X.reshape(-1, 1) for a single feature."
+        )
+    if array.ndim > 2:
+        array = array.reshape(array.shape[0], -1)
+    return array.astype(np.float64, copy=False)
+
+
+def encode_labels(labels, n_samples=None, name="labels"):
+    """Encode class labels as integers 0..k-1 and return them with the classes.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n,)
+        Integer, whole-number float, or string labels. Values such as 1..k or
+        negative numbers are mapped in sorted order, never shifted or cut.
+    n_samples : int, optional
+        Expected length, usually the number of images.
+
+    Returns
+    -------
+    codes : ndarray of shape (n,), dtype int64
+    classes : ndarray of shape (k,)
+        ``classes[codes[i]]`` is the original label of sample ``i``.
+
+    Raises
+    ------
+    DataError
+        If the labels are not 1-D, have the wrong length, hold non-finite or
+        fractional floats, or are objects.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise DataError(
+            f"{name} has shape {labels.shape}; expected a 1-D array with one label "
+            "per image. Use labels.ravel() if it is a column vector."
+        )
+    if n_samples is not None and labels.shape[0] != n_samples:
+        raise DataError(
+            f"{name} has shape {labels.shape} but there are {n_samples} images; "
+            "provide exactly one label per image."
+        )
+    if labels.dtype == object:
+        raise DataError(
+            f"{name} holds Python objects (dtype=object). Save them as integers or "
+            "as a fixed-width string array, e.g. labels.astype(str)."
+        )
+    if labels.dtype.kind == "b":
+        labels = labels.astype(np.int64)
+    if labels.dtype.kind == "f":
+        if not np.all(np.isfinite(labels)):
+            raise DataError(f"{name} contains NaN or infinite values; every label must be a class.")
+        if not np.all(labels == np.round(labels)):
+            fractional = labels[labels != np.round(labels)][:3]
+            raise DataError(
+                f"{name} are floats with fractional values such as {fractional.tolist()}; "
+                "class labels must be whole numbers or strings."
+            )
+        labels = labels.astype(np.int64)
+    classes, codes = np.unique(labels, return_inverse=True)
+    return codes.astype(np.int64).ravel(), classes
+
+
+def check_n_clusters(n_clusters, X):
+    """Check that ``X`` has at least ``n_clusters`` distinct samples.
+
+    Raises
+    ------
+    DataError
+        Naming both numbers when there are too few samples or distinct samples.
+    ValueError
+        If ``n_clusters`` is not an integer >= 1.
+    """
+    if isinstance(n_clusters, bool) or not isinstance(n_clusters, (int, np.integer)) or n_clusters < 1:
+        raise ValueError(f"n_clusters={n_clusters!r} is invalid: pass an integer >= 1.")
+    n_samples = X.shape[0]
+    if n_samples < n_clusters:
+        raise DataError(
+            f"n_clusters={n_clusters} is larger than the number of samples ({n_samples}); "
+            "lower n_clusters or provide more samples."
+        )
+    n_distinct = np.unique(X, axis=0).shape[0]
+    if n_distinct < n_clusters:
+        raise DataError(
+            f"n_clusters={n_clusters} is larger than the number of distinct samples "
+            f"({n_distinct} of {n_samples}); lower n_clusters to at most {n_distinct}."
+        )
