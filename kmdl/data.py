@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from kmdl.exceptions import DataError, DatasetUnavailableError
-from kmdl.validation import as_image_stack, encode_labels
+from kmdl.validation import as_image_stack, describe_pixel_scaling, encode_labels
 
 KERAS_DATASETS = ("mnist", "fashion_mnist")
 DATASET_NAMES = ("digits",) + KERAS_DATASETS
@@ -29,12 +29,15 @@ class ImageDataset:
     classes : ndarray of shape (k,), or None
         ``classes[code]`` is the label as it was stored.
     name : str
+    scaling : str or None
+        How the stored pixels were mapped to [0, 1], in one sentence.
     """
 
     images: np.ndarray
     labels: np.ndarray | None
     classes: np.ndarray | None
     name: str
+    scaling: str | None = None
 
     @property
     def n_samples(self):
@@ -58,11 +61,20 @@ class ImageDataset:
 
 
 def _make_dataset(images, labels, name):
+    scaling = describe_pixel_scaling(images)
     images = as_image_stack(images, name="images")
     if labels is None:
-        return ImageDataset(images, None, None, name)
+        return ImageDataset(images, None, None, name, scaling)
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
+        raise DataError(
+            f"labels has shape {labels.shape} but images has shape {images.shape}; "
+            f"labels must be 1-D with one label per image, shape ({images.shape[0]},). "
+            "Use labels.ravel() for a column vector, or check that both files come "
+            "from the same samples in the same order."
+        )
     codes, classes = encode_labels(labels, n_samples=images.shape[0], name="labels")
-    return ImageDataset(images, codes, classes, name)
+    return ImageDataset(images, codes, classes, name, scaling)
 
 
 def load_digits():
@@ -88,22 +100,67 @@ def load_digits():
     bunch = sklearn_load_digits()
     # The pixel values are counts 0..16; divide by 16 so that 1 is full ink.
     images = (bunch.images / 16.0).astype(np.float32)[..., np.newaxis]
-    return ImageDataset(images, bunch.target.astype(np.int64), np.arange(10), "digits")
+    return ImageDataset(
+        images, bunch.target.astype(np.int64), np.arange(10), "digits", "pixel counts 0..16 divided by 16"
+    )
+
+
+# How to save each file of a data folder as one plain array, and what most
+# often makes NumPy store Python objects instead.
+_SAVE_HINTS = {
+    "images": "np.save('images.npy', images) with images one numeric array of shape (n, height, width[, channels])",
+    "labels": "np.save('labels.npy', np.asarray(labels, dtype='int64')) for class numbers, or dtype=str for text",
+}
+_OBJECT_CAUSES = {
+    "images": "images of different sizes, so resize them to one height and width and stack them",
+    "labels": "labels of mixed types or None values, so give every sample one class of one type",
+}
 
 
 def _load_npy(path, name):
+    """Load one plain numeric or string array from a .npy file, never unpickling."""
+    hint = _SAVE_HINTS[name]
+    try:
+        with open(path, "rb") as handle:
+            prefix = handle.read(6)
+    except OSError as error:
+        raise DataError(f"{path} could not be read: {error}") from None
+    if not prefix:
+        raise DataError(f"{path} is empty (0 bytes). Re-save it with {hint}.")
+    if prefix.startswith(b"PK"):
+        raise DataError(
+            f"{path} is a .npz archive (np.savez), not a .npy file. Save one array "
+            f"under that name instead: {hint}."
+        )
+    if prefix != b"\x93NUMPY":
+        raise DataError(
+            f"{path} is not a .npy file: it lacks the NumPy header, so it may be a "
+            f"pickle, text or picture file, and kmdl reads none of those. Re-save it with {hint}."
+        )
     try:
         return np.load(path, allow_pickle=False)
     except ValueError as error:
         if "allow_pickle" in str(error):
             raise DataError(
-                f"{path} holds Python objects (a pickled object array), which kmdl "
-                "does not unpickle. Re-save it as one numeric array, e.g. "
-                f"np.save('{name}.npy', np.stack(items).astype('float32'))."
+                f"{path} holds Python objects (dtype=object), which kmdl does not unpickle "
+                "because unpickling can run arbitrary code. The usual cause is "
+                f"{_OBJECT_CAUSES[name]}; then re-save with {hint}."
             ) from None
-        raise DataError(f"{path} is not a readable .npy file: {error}") from None
-    except OSError as error:
-        raise DataError(f"{path} could not be read: {error}") from None
+        raise DataError(f"{path} is not a readable .npy file ({error}). Write it again with {hint}.") from None
+    except (OSError, EOFError) as error:
+        raise DataError(f"{path} could not be read ({error}). Write it again with {hint}.") from None
+
+
+def _missing_images_message(folder):
+    """Say that images.npy is missing and list the array files the folder does have."""
+    others = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in (".npy", ".npz"))
+    message = f"{folder / 'images.npy'} not found"
+    if others:
+        message += f" (the folder has {', '.join(others[:5])})"
+    return (
+        message + "; save your images there with np.save('images.npy', images), "
+        "shape (n, height, width) or (n, height, width, channels)."
+    )
 
 
 def load_image_folder(path):
@@ -126,14 +183,16 @@ def load_image_folder(path):
         If the folder or images.npy is missing, or the arrays fail a check.
     """
     folder = Path(path)
+    if folder.is_file():
+        raise DataError(
+            f"{folder} is a file; pass the folder that contains images.npy "
+            f"(here {folder.parent}), with the file named images.npy."
+        )
     if not folder.is_dir():
-        raise DataError(f"{folder} is not a folder; pass a folder that contains images.npy.")
+        raise DataError(f"{folder} does not exist; pass a folder that contains images.npy.")
     images_path = folder / "images.npy"
     if not images_path.is_file():
-        raise DataError(
-            f"{images_path} not found; save your images there with np.save, "
-            "shape (n, height, width) or (n, height, width, channels)."
-        )
+        raise DataError(_missing_images_message(folder))
     images = _load_npy(images_path, "images")
     labels_path = folder / "labels.npy"
     labels = _load_npy(labels_path, "labels") if labels_path.is_file() else None

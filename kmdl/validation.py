@@ -6,6 +6,8 @@ package can use without further checks, or raise :class:`kmdl.exceptions.DataErr
 with a message that names the problem and the fix.
 """
 
+import warnings
+
 import numpy as np
 
 from kmdl.exceptions import DataError
@@ -23,12 +25,15 @@ def _first_indices(mask, limit=5):
 def check_numeric_array(array, name="images"):
     """Return ``array`` as a NumPy array after checking that it holds finite numbers.
 
+    Booleans count as numbers (0 and 1).
+
     Raises
     ------
     DataError
-        If the array holds Python objects, strings or booleans, is empty, or has
-        NaN or infinite values. The message gives how many bad values there are
-        and the first few indices.
+        If the array holds Python objects, strings, complex or structured
+        values, is empty, or has NaN or infinite values. The message gives how
+        many bad values there are, in how many samples, and the first few
+        indices.
     """
     array = np.asarray(array)
     if array.dtype == object:
@@ -37,19 +42,26 @@ def check_numeric_array(array, name="images"):
             "different sizes. Resize them to one shape and save one numeric array, "
             f"e.g. np.save('{name}.npy', np.stack(resized).astype('float32'))."
         )
-    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+    if array.dtype.kind == "c":
+        raise DataError(
+            f"{name} has complex dtype {array.dtype}; kmdl needs real pixel values. "
+            f"Save np.abs({name}) or {name}.real as float32."
+        )
+    if array.dtype.kind not in "biuf":
         raise DataError(
             f"{name} has dtype {array.dtype}, which is not numeric. Save the pixels "
-            "as integers (e.g. uint8) or floats."
+            "as one array of integers (e.g. uint8 in 0..255) or floats."
         )
     if array.size == 0:
         raise DataError(f"{name} is empty (shape {array.shape}). Provide at least one sample.")
     if np.issubdtype(array.dtype, np.floating):
         bad = ~np.isfinite(array)
         if bad.any():
+            per_sample = bad.reshape(bad.shape[0] if bad.ndim else 1, -1).any(axis=1)
             raise DataError(
-                f"{name} has {int(bad.sum())} NaN or infinite values, first at "
-                f"indices {_first_indices(bad)}. Replace or drop those samples."
+                f"{name} has {int(bad.sum())} NaN or infinite values in {int(per_sample.sum())} "
+                f"of {per_sample.size} samples, first at indices {_first_indices(bad)}. "
+                "Replace those values or drop those samples."
             )
     return array
 
@@ -97,21 +109,61 @@ def as_image_stack(array, name="images"):
     return scale_to_unit_interval(array)
 
 
+def _unit_interval_bounds(array):
+    """Return ``(low, high, description)``: the pixel value mapped to 0, the one mapped to 1, and why.
+
+    ``high`` is None for a constant array, which maps to all zeros.
+    """
+    low, high = array.min().item(), array.max().item()
+    observed = f"{array.dtype} pixels in [{low:g}, {high:g}]"
+    if array.dtype == np.uint8:
+        return 0, 255, f"{observed} divided by 255"
+    if 0 <= low and high <= 1:
+        return 0, 1, f"{observed} kept as they are"
+    if high == low:
+        return low, None, f"{observed}: every pixel equals {low:g}, so all are set to 0"
+    return low, high, f"{observed} scaled linearly to [0, 1] by the minimum and maximum of the whole stack"
+
+
+def describe_pixel_scaling(array):
+    """Return one sentence that says how :func:`scale_to_unit_interval` maps ``array``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> describe_pixel_scaling(np.array([[0, 128, 255]], dtype=np.uint8))
+    'uint8 pixels in [0, 255] divided by 255'
+    """
+    return _unit_interval_bounds(check_numeric_array(array))[2]
+
+
 def scale_to_unit_interval(array):
     """Return ``array`` as float32 in [0, 1] without integer wrap-around.
 
     uint8 input is divided by 255. Other input already inside [0, 1] is kept.
     Anything else is scaled by the global minimum and maximum, and a constant
-    array becomes all zeros.
+    array becomes all zeros. :func:`describe_pixel_scaling` states which rule
+    applies. The arithmetic runs in float64, never in the input's integer type.
+
+    Warns
+    -----
+    UserWarning
+        If the largest uint8 pixel is 1: divided by 255 the pixels stay at
+        most 1/255, which is almost certainly not what a 0/1 mask means.
     """
-    if array.dtype == np.uint8:
-        return array.astype(np.float32) / np.float32(255.0)
+    low, high, _ = _unit_interval_bounds(array)
+    if array.dtype == np.uint8 and array.max() == 1:
+        warnings.warn(
+            "uint8 pixels are at most 1, so dividing by 255 leaves them at most 0.004. "
+            "If 1 means full intensity, pass them as bool or float32 instead.",
+            UserWarning,
+            stacklevel=3,
+        )
     values = array.astype(np.float64)
-    low, high = float(values.min()), float(values.max())
-    if low >= 0.0 and high <= 1.0:
-        return values.astype(np.float32)
-    if high == low:
+    if high is None:
         return np.zeros(values.shape, dtype=np.float32)
+    if (low, high) == (0, 1):
+        return values.astype(np.float32)
     return ((values - low) / (high - low)).astype(np.float32)
 
 
@@ -172,16 +224,28 @@ def encode_labels(labels, n_samples=None, name="labels"):
             f"{name} holds Python objects (dtype=object). Save them as integers or "
             "as a fixed-width string array, e.g. labels.astype(str)."
         )
+    if labels.dtype.kind not in "biufUS":
+        raise DataError(
+            f"{name} has dtype {labels.dtype}; class labels must be integers, "
+            "whole-number floats or strings."
+        )
     if labels.dtype.kind == "b":
         labels = labels.astype(np.int64)
     if labels.dtype.kind == "f":
-        if not np.all(np.isfinite(labels)):
-            raise DataError(f"{name} contains NaN or infinite values; every label must be a class.")
-        if not np.all(labels == np.round(labels)):
-            fractional = labels[labels != np.round(labels)][:3]
+        not_finite = ~np.isfinite(labels)
+        if not_finite.any():
             raise DataError(
-                f"{name} are floats with fractional values such as {fractional.tolist()}; "
-                "class labels must be whole numbers or strings."
+                f"{name} contains {int(not_finite.sum())} NaN or infinite values, first at "
+                f"indices {np.flatnonzero(not_finite)[:5].tolist()}; every label must be a "
+                "class, so drop those samples or give them their class."
+            )
+        fractional = labels != np.round(labels)
+        if fractional.any():
+            raise DataError(
+                f"{name} are floats with {int(fractional.sum())} fractional values such as "
+                f"{labels[fractional][:3].tolist()} (first at indices "
+                f"{np.flatnonzero(fractional)[:5].tolist()}); class labels must be whole "
+                "numbers or strings. Regression targets are not classes: bin them first."
             )
         labels = labels.astype(np.int64)
     classes, codes = np.unique(labels, return_inverse=True)
