@@ -22,6 +22,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
+    "kmdl_i18n",
 ]
 
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "locale", "README.md"]
@@ -59,6 +60,8 @@ html_title = "kmdl: K-means and deep learning, measured"
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
+    # The language switcher (docs/_templates) sits before the theme's buttons.
+    "article_header_end": ["kmdl-language-switcher.html", "article-header-buttons.html"],
 }
 
 # --- Translation ------------------------------------------------------------
@@ -66,3 +69,8 @@ language = "en"
 locale_dirs = ["locale/"]
 gettext_compact = False
 gettext_uuid = False
+# Line numbers would change the catalogs whenever a page above a message changes.
+gettext_location = False
+# English is the source language. The Chinese site is built with
+# -D language=zh_CN from the catalogs in docs/locale (nox -s docs, nox -s i18n).
+kmdl_i18n_html_titles = {"zh_CN": "kmdl：K-means 与深度学习实测"}
