@@ -63,7 +63,7 @@ def docs(session):
         )
     # The root page sends a reader to the language their browser prefers.
     shutil.copyfile(DOCS / "root" / "index.html", SITE / "index.html")
-    session.run("pytest", "tests/site", env={"KMDL_SITE_DIR": str(SITE)})
+    session.run("pytest", "tests/site", env={"KMDL_SITE": str(SITE)})
 
 
 @nox.session

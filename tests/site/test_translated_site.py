@@ -1,6 +1,6 @@
 """Tests on the built two-language site (``nox -s docs`` builds it, then runs these).
 
-The site is read from ``KMDL_SITE_DIR`` (default ``docs/_build/html``), which
+The site is read from ``KMDL_SITE`` (default ``docs/_build/html``), which
 contains ``en/``, ``zh_CN/`` and the root ``index.html``. Every test skips when
 that build is absent, so ``nox -s tests`` passes on a fresh clone.
 """
@@ -18,7 +18,7 @@ import pytest
 bs4 = pytest.importorskip("bs4", reason="the site tests parse HTML with beautifulsoup4")
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("KMDL_SITE_DIR", ROOT / "docs" / "_build" / "html"))
+SITE = Path(os.environ.get("KMDL_SITE", ROOT / "docs" / "_build" / "html"))
 LANGUAGE_TAGS = {"en": "en", "zh_CN": "zh-CN"}
 SOURCE_LANGUAGE = "en"
 TRANSLATIONS = ["zh_CN"]
