@@ -9,6 +9,7 @@ with a message that names the problem and the fix.
 import warnings
 
 import numpy as np
+import scipy.sparse
 
 from kmdl.exceptions import DataError
 
@@ -30,12 +31,25 @@ def check_numeric_array(array, name="images"):
     Raises
     ------
     DataError
-        If the array holds Python objects, strings, complex or structured
+        If the array is sparse, holds Python objects, strings, complex or structured
         values, is empty, or has NaN or infinite values. The message gives how
         many bad values there are, in how many samples, and the first few
         indices.
     """
-    array = np.asarray(array)
+    if scipy.sparse.issparse(array):
+        raise DataError(
+            f"{name} is a SciPy sparse matrix, and sparse input is not supported; "
+            f"pass a dense array, e.g. {name}.toarray()."
+        )
+    try:
+        array = np.asarray(array)
+    except ValueError as error:
+        # NumPy >= 1.24 refuses to build an array from a ragged list.
+        raise DataError(
+            f"{name} could not be made into one array ({error}); the usual cause is "
+            "images of different sizes. Resize them to one shape and stack them, "
+            "e.g. np.stack(resized).astype('float32')."
+        ) from None
     if array.dtype == object:
         raise DataError(
             f"{name} holds Python objects (dtype=object), for example images of "
@@ -44,7 +58,7 @@ def check_numeric_array(array, name="images"):
         )
     if array.dtype.kind == "c":
         raise DataError(
-            f"{name} has complex dtype {array.dtype}; kmdl needs real pixel values. "
+            f"{name} has complex dtype {array.dtype}: Complex data not supported. "
             f"Save np.abs({name}) or {name}.real as float32."
         )
     if array.dtype.kind not in "biuf":
@@ -53,7 +67,16 @@ def check_numeric_array(array, name="images"):
             "as one array of integers (e.g. uint8 in 0..255) or floats."
         )
     if array.size == 0:
-        raise DataError(f"{name} is empty (shape {array.shape}). Provide at least one sample.")
+        # The wording follows scikit-learn's check_array, so both read alike.
+        if array.ndim >= 2 and array.shape[0] > 0:
+            raise DataError(
+                f"{name} has 0 feature(s) (shape={array.shape}) while a minimum of 1 is "
+                "required; every sample needs at least one pixel."
+            )
+        raise DataError(
+            f"{name} is empty: found array with 0 sample(s) (shape={array.shape}) while a "
+            "minimum of 1 is required. Provide at least one sample."
+        )
     if np.issubdtype(array.dtype, np.floating):
         bad = ~np.isfinite(array)
         if bad.any():
@@ -178,7 +201,8 @@ def as_feature_matrix(array, name="X"):
     if array.ndim == 1:
         raise DataError(
             f"{name} is 1-D with shape {array.shape}; expected (n_samples, n_features) "
-            "or an image stack. Use X.reshape(-1, 1) for a single feature."
+            "or an image stack. Reshape your data: X.reshape(-1, 1) for a single "
+            "feature, or X.reshape(1, -1) for a single sample."
         )
     if array.ndim > 2:
         array = array.reshape(array.shape[0], -1)

@@ -1,0 +1,390 @@
+"""The ``kmdl`` command: run a clustering method on a data set or on your own images.
+
+``kmdl run`` loads the images, checks them once, fits the chosen method, and
+writes ``metrics.json``, ``assignments.npy`` and PNG figures to an output
+folder. ``kmdl methods`` lists the methods. Errors in the input end the
+command with exit status 2 and one line that names the problem and the fix.
+"""
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+import kmdl
+from kmdl.data import DATASET_NAMES
+from kmdl.exceptions import DataError, DatasetUnavailableError
+from kmdl.methods import DEFAULT_METHOD, METHODS, get_method, method_input
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+# Files that ``kmdl run`` writes; --overwrite replaces these and nothing else.
+OUTPUT_FILES = ("metrics.json", "assignments.npy", "clusters.png", "confusion.png")
+
+# Warnings meant for developers of the libraries, not for someone running a command.
+_SILENCED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+
+
+class UsageError(Exception):
+    """A command-line value that cannot work; the message names the fix."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument parser that reports a usage error as one line with exit status 2."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected a whole number >= 1") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"invalid value {value}: expected a whole number >= 1")
+    return value
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid seed {text!r}: expected a whole number") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"invalid seed {value}: expected 0 <= seed < 2**32")
+    return value
+
+
+def build_parser():
+    """Return the argument parser of the ``kmdl`` command."""
+    parser = _Parser(
+        prog="kmdl",
+        description="Cluster images with K-means and deep-learning pipelines, and measure the result.",
+    )
+    parser.add_argument("--version", action="version", version=f"kmdl {kmdl.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    run = commands.add_parser(
+        "run",
+        help="cluster a data set and write metrics, assignments and figures",
+        description=(
+            "Cluster the images of a data set with one method and write metrics.json, "
+            "assignments.npy and PNG figures to an output folder. Pixels are scaled to "
+            "[0, 1] as the output says; the input files are only read."
+        ),
+        epilog="Exit status: 0 on success, 2 for invalid options or input data, 1 for other failures.",
+    )
+    source = run.add_mutually_exclusive_group()
+    source.add_argument(
+        "--dataset",
+        choices=DATASET_NAMES,
+        help="a named data set (default: digits, the 1,797 8x8 images bundled with scikit-learn; "
+        "mnist and fashion_mnist are downloaded by Keras on first use)",
+    )
+    source.add_argument(
+        "--data",
+        metavar="DIR",
+        type=Path,
+        help="a folder with images.npy, shape (n, height, width) or (n, height, width, channels), "
+        "and optionally labels.npy, shape (n,) (default: none, so --dataset applies)",
+    )
+    run.add_argument(
+        "--method",
+        default=DEFAULT_METHOD,
+        choices=list(METHODS),
+        metavar="NAME",
+        help=f"clustering method, one of: {', '.join(METHODS)} (default: {DEFAULT_METHOD}; "
+        "see 'kmdl methods')",
+    )
+    run.add_argument(
+        "--clusters",
+        type=_positive_int,
+        metavar="K",
+        help="number of clusters, an integer >= 1 (default: the number of classes in the labels; "
+        "required when there are no labels)",
+    )
+    run.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        metavar="N",
+        help="random seed, an integer in [0, 2**32); the same seed gives the same result on a CPU (default: 0)",
+    )
+    run.add_argument(
+        "--epochs",
+        type=_positive_int,
+        metavar="N",
+        help="training epochs (passes over the data) for methods that train a network "
+        "(default: the method's own, shown by 'kmdl methods')",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: a new folder kmdl-run-YYYYmmdd-HHMMSS-METHOD in the current folder)",
+    )
+    run.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="allow --out to be an existing non-empty folder; kmdl replaces only its own "
+        f"output files ({', '.join(OUTPUT_FILES)}) there (default: off)",
+    )
+    run.add_argument("--quiet", action="store_true", help="show no progress bar (default: off)")
+    run.set_defaults(handler=_run)
+
+    methods = commands.add_parser(
+        "methods",
+        help="list the clustering methods",
+        description="List the clustering methods that 'kmdl run --method' accepts.",
+    )
+    methods.set_defaults(handler=_list_methods)
+    return parser
+
+
+def _list_methods(args, out):
+    width = max(len(name) for name in METHODS)
+    for name, method in METHODS.items():
+        marker = " (default)" if name == DEFAULT_METHOD else ""
+        epochs = "" if method.default_epochs is None else f" [{method.default_epochs} epochs]"
+        print(f"{name:<{width}}  {method.summary}{epochs}{marker}", file=out)
+    return EXIT_OK
+
+
+def _default_out_dir(method_name):
+    """Return a folder name under the current one that does not exist yet."""
+    stem = f"kmdl-run-{time.strftime('%Y%m%d-%H%M%S')}-{method_name}"
+    candidate = Path.cwd() / stem
+    suffix = 2
+    while candidate.exists():
+        candidate = Path.cwd() / f"{stem}-{suffix}"
+        suffix += 1
+    return candidate
+
+
+def _check_out_dir(path, overwrite):
+    """Raise UsageError if writing to ``path`` could replace files without --overwrite."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--out {path} is a file, not a folder; pass a folder path.")
+    if path.is_dir() and any(path.iterdir()) and not overwrite:
+        raise UsageError(
+            f"--out {path} exists and is not empty; pass --overwrite to replace kmdl's "
+            "output files there, or choose a new folder."
+        )
+
+
+def _load(args):
+    from kmdl.data import load_digits, load_image_folder, load_keras_dataset
+
+    if args.data is not None:
+        return load_image_folder(args.data), str(args.data)
+    name = args.dataset or "digits"
+    if name == "digits":
+        return load_digits(), name
+    return load_keras_dataset(name), name
+
+
+def _resolve_clusters(args, dataset):
+    if args.clusters is not None:
+        return args.clusters
+    if dataset.n_classes is None:
+        raise UsageError(
+            f"{dataset.name} has no labels.npy, so kmdl cannot infer the number of "
+            "clusters; pass --clusters K."
+        )
+    return dataset.n_classes
+
+
+def _json_value(value):
+    if isinstance(value, bytes):
+        return value.decode(errors="replace")
+    return value
+
+
+def _empty_clusters(assignments, n_clusters):
+    counts = np.bincount(assignments, minlength=n_clusters)
+    return np.flatnonzero(counts == 0).tolist(), counts.tolist()
+
+
+def _fit(estimator, X):
+    if hasattr(estimator, "fit_predict"):
+        return estimator.fit_predict(X)
+    return estimator.fit(X).labels_
+
+
+def _print_table(metrics, out):
+    rows = [
+        ("method", metrics["method"]),
+        ("dataset", metrics["dataset"]),
+        ("images", f"{metrics['n_samples']} of shape {'x'.join(map(str, metrics['image_shape']))}"),
+        ("clusters", metrics["n_clusters"]),
+        ("seed", metrics["seed"]),
+        ("seconds", f"{metrics['seconds']:.2f}"),
+    ]
+    for key in ("acc", "nmi", "ari"):
+        value = metrics[key]
+        rows.append((key.upper(), "n/a (no labels)" if value is None else f"{value:.4f}"))
+    width = max(len(key) for key, _ in rows)
+    for key, value in rows:
+        print(f"  {key:<{width}}  {value}", file=out)
+
+
+def _run(args, out):
+    from tqdm import tqdm
+
+    method = get_method(args.method)
+    if args.out is not None:
+        _check_out_dir(args.out, args.overwrite)
+    if args.epochs is not None and method.default_epochs is None:
+        warnings.warn(f"--epochs has no effect on method {args.method!r}, which does not train in epochs.")
+
+    steps = tqdm(total=4, desc="loading data", file=sys.stderr, disable=args.quiet, leave=False)
+    with steps:
+        dataset, source = _load(args)
+        steps.update()
+
+        steps.set_description("checking input")
+        n_clusters = _resolve_clusters(args, dataset)
+        from kmdl.validation import check_n_clusters
+
+        check_n_clusters(n_clusters, dataset.flat)
+        estimator = method.build(n_clusters, args.seed, args.epochs)
+        if method.keras_verbose:
+            estimator.set_params(verbose=0 if args.quiet else (1 if sys.stdout.isatty() else 2))
+        steps.update()
+
+        steps.set_description(f"fitting {args.method}")
+        steps.clear()
+        started = time.perf_counter()
+        assignments = np.asarray(_fit(estimator, method_input(method, dataset)), dtype=np.int64)
+        seconds = time.perf_counter() - started
+        steps.update()
+
+        steps.set_description("writing outputs")
+        empty, sizes = _empty_clusters(assignments, n_clusters)
+        if empty:
+            warnings.warn(
+                f"clusters {empty} of {n_clusters} received no image; the outputs keep all "
+                f"{n_clusters} cluster ids, so those rows and columns are empty."
+            )
+        metrics = {
+            "method": args.method,
+            "dataset": source,
+            "n_samples": int(dataset.n_samples),
+            "image_shape": [int(size) for size in dataset.image_shape],
+            "pixel_scaling": dataset.scaling,
+            "n_clusters": int(n_clusters),
+            "seed": args.seed,
+            "epochs": None if method.default_epochs is None else (args.epochs or method.default_epochs),
+            "seconds": round(seconds, 3),
+            "acc": None,
+            "nmi": None,
+            "ari": None,
+            "n_classes": dataset.n_classes,
+            "classes": None if dataset.classes is None else [_json_value(c) for c in dataset.classes.tolist()],
+            "cluster_sizes": sizes,
+            "empty_clusters": empty,
+            "kmdl_version": kmdl.__version__,
+        }
+        if dataset.labels is not None:
+            from kmdl.metrics import clustering_scores
+
+            metrics.update(clustering_scores(dataset.labels, assignments))
+        out_dir = args.out if args.out is not None else _default_out_dir(args.method)
+        written = _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, args.seed)
+        steps.update()
+
+    print(f"kmdl run: {args.method} on {source}", file=out)
+    _print_table(metrics, out)
+    print(f"Wrote {', '.join(written)} to {out_dir}", file=out)
+    return EXIT_OK
+
+
+def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kmdl.figures.cluster_plots import plot_cluster_samples, plot_matched_confusion
+
+    replaced = [name for name in OUTPUT_FILES if (out_dir / name).exists()]
+    if replaced:
+        print(f"kmdl: --overwrite: replacing {', '.join(replaced)} in {out_dir}", file=sys.stderr)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = ["metrics.json", "assignments.npy", "clusters.png"]
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    np.save(out_dir / "assignments.npy", assignments, allow_pickle=False)
+
+    figure = plot_cluster_samples(dataset.images, assignments, n_clusters, random_state=seed)
+    figure.savefig(out_dir / "clusters.png", dpi=100)
+    plt.close(figure)
+    if dataset.labels is not None:
+        figure = plot_matched_confusion(dataset.classes[dataset.labels], assignments)
+        figure.savefig(out_dir / "confusion.png", dpi=100)
+        plt.close(figure)
+        written.append("confusion.png")
+    return written
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def _print_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"kmdl: warning: {_one_line(message)}", file=sys.stderr)
+
+
+def main(argv=None, out=None):
+    """Run the ``kmdl`` command and return its exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+    out : file-like, optional
+        Where the table and listings go; defaults to ``sys.stdout``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 for invalid options or input data, 1 when a data
+        set cannot be downloaded, 130 when interrupted.
+
+    Examples
+    --------
+    >>> main(["methods"])  # doctest: +ELLIPSIS
+    kmeans ...
+    0
+    """
+    out = sys.stdout if out is None else out
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:
+        # argparse exits after --help, --version or a usage error; return its status instead.
+        return exit_request.code
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        for category in _SILENCED_WARNINGS:
+            warnings.simplefilter("ignore", category)
+        warnings.showwarning = _print_warning
+        try:
+            return args.handler(args, out)
+        except (DataError, UsageError) as error:
+            print(f"kmdl: error: {_one_line(error)}", file=sys.stderr)
+            return EXIT_USAGE
+        except DatasetUnavailableError as error:
+            print(f"kmdl: error: {_one_line(error)}", file=sys.stderr)
+            return EXIT_FAILURE
+        except KeyboardInterrupt:
+            print("kmdl: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED

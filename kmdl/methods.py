@@ -1,0 +1,112 @@
+"""Named clustering methods that the ``kmdl`` command runs.
+
+Each entry of :data:`METHODS` maps a name to a :class:`Method`: a one-line
+summary and a factory ``factory(n_clusters, seed, epochs)`` that returns an
+unfitted estimator with ``fit_predict`` or with ``fit`` and ``labels_``.
+Adding a method is one line in :data:`METHODS`. A factory given as the string
+``"module:function"`` is imported only when the method runs, so listing the
+methods never imports TensorFlow.
+"""
+
+from dataclasses import dataclass
+from importlib import import_module
+
+# Name of the method that ``kmdl run`` uses without --method.
+DEFAULT_METHOD = "kmeans"
+
+# Input layouts a method can ask for. Both come from the same ImageDataset:
+# "images" is float32 of shape (n, height, width, channels) in [0, 1], and
+# "flat" is the same pixels reshaped to (n, height * width * channels).
+INPUT_LAYOUTS = ("images", "flat")
+
+
+@dataclass(frozen=True)
+class Method:
+    """A clustering method that the command line can run by name.
+
+    Attributes
+    ----------
+    summary : str
+        One line shown by ``kmdl methods``.
+    factory : callable or str
+        ``factory(n_clusters, seed, epochs)`` returns an unfitted estimator.
+        A string ``"module:function"`` is imported on first use.
+    input : {"images", "flat"}, default="images"
+        Layout of the array passed to ``fit``; see :data:`INPUT_LAYOUTS`.
+    default_epochs : int or None, default=None
+        Epochs used when ``--epochs`` is not given. None means the method
+        does not train for epochs, and ``--epochs`` is ignored with a warning.
+    keras_verbose : bool, default=False
+        True when the estimator has a ``verbose`` parameter with Keras'
+        meaning (0 silent, 1 progress bar, 2 one line per epoch). The command
+        line sets it to 0 under ``--quiet``.
+    """
+
+    summary: str
+    factory: object
+    input: str = "images"
+    default_epochs: int | None = None
+    keras_verbose: bool = False
+
+    def __post_init__(self):
+        if self.input not in INPUT_LAYOUTS:
+            raise ValueError(f"input={self.input!r} is invalid: use one of {INPUT_LAYOUTS}.")
+
+    def build(self, n_clusters, seed, epochs=None):
+        """Return an unfitted estimator; ``epochs=None`` uses :attr:`default_epochs`."""
+        factory = self.factory
+        if isinstance(factory, str):
+            module_name, _, attribute = factory.partition(":")
+            factory = getattr(import_module(module_name), attribute)
+        return factory(n_clusters, seed, self.default_epochs if epochs is None else epochs)
+
+
+def make_kmeans(n_clusters, seed, epochs):
+    """Return scikit-learn's KMeans with 10 k-means++ restarts; ``epochs`` is unused."""
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=n_clusters, n_init=10, random_state=seed)
+
+
+def make_pseudo_label(n_clusters, seed, epochs):
+    """Return a :class:`kmdl.pipelines.PseudoLabelClassifier` trained for ``epochs``."""
+    from kmdl.pipelines import PseudoLabelClassifier
+
+    return PseudoLabelClassifier(n_clusters=n_clusters, epochs=epochs, random_state=seed)
+
+
+METHODS = {
+    "kmeans": Method(
+        "K-means (scikit-learn, 10 k-means++ restarts) on the flattened pixels",
+        "kmdl.methods:make_kmeans",
+        input="flat",
+    ),
+    "pseudo-label": Method(
+        "K-means pseudo-labels, then a dense Keras classifier trained to predict them",
+        "kmdl.methods:make_pseudo_label",
+        default_epochs=30,
+        keras_verbose=True,
+    ),
+}
+
+
+def get_method(name):
+    """Return the :class:`Method` registered under ``name``.
+
+    Raises
+    ------
+    ValueError
+        If no method has that name; the message lists the names that exist.
+    """
+    try:
+        return METHODS[name]
+    except KeyError:
+        raise ValueError(
+            f"method {name!r} does not exist; choose one of {', '.join(sorted(METHODS))} "
+            "(run 'kmdl methods' to see what each does)."
+        ) from None
+
+
+def method_input(method, dataset):
+    """Return the array that ``method`` fits on, taken from an :class:`~kmdl.data.ImageDataset`."""
+    return dataset.flat if method.input == "flat" else dataset.images

@@ -1,0 +1,347 @@
+"""The ``kmdl`` command: outputs, exit status, one-line errors and repeatability."""
+
+import io
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from kmdl.cli import OUTPUT_FILES, build_parser, main
+from kmdl.data import save_image_folder
+from kmdl.methods import DEFAULT_METHOD, METHODS, Method
+
+
+@pytest.fixture(scope="module")
+def labelled_folder(tmp_path_factory, digits):
+    """300 digits as uint8 pixels 0..255 with labels 1..10 (not 0..9)."""
+    folder = tmp_path_factory.mktemp("labelled")
+    images = np.round(digits.images[:300, :, :, 0] * 255).astype(np.uint8)
+    save_image_folder(folder, images, digits.labels[:300] + 1)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def unlabelled_folder(tmp_path_factory, digits):
+    folder = tmp_path_factory.mktemp("unlabelled")
+    save_image_folder(folder, digits.images[:120])
+    return folder
+
+
+def run(argv, capsys):
+    """Run the command in this process and return (status, stdout, stderr)."""
+    out = io.StringIO()
+    status = main(argv, out=out)
+    captured = capsys.readouterr()
+    return status, out.getvalue() + captured.out, captured.err
+
+
+def assert_one_line_error(status, err, *fragments):
+    assert status == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("kmdl: error: ")
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def read_metrics(folder):
+    return json.loads((folder / "metrics.json").read_text())
+
+
+# --- Listing and help ------------------------------------------------------------
+
+
+def test_methods_lists_every_method(capsys):
+    status, out, _ = run(["methods"], capsys)
+    assert status == 0
+    lines = out.strip().splitlines()
+    assert [line.split()[0] for line in lines] == list(METHODS)
+    assert sum("(default)" in line for line in lines) == 1
+    assert any(line.startswith(DEFAULT_METHOD) and "(default)" in line for line in lines)
+
+
+def test_help_gives_every_option_a_default():
+    run_parser = build_parser()._subparsers._group_actions[0].choices["run"]
+    options = [action for action in run_parser._actions if action.option_strings and action.dest != "help"]
+    assert {action.dest for action in options} >= {
+        "dataset", "data", "method", "clusters", "seed", "epochs", "out", "overwrite", "quiet"
+    }
+    for action in options:
+        assert "default" in action.help, action.dest
+
+
+def test_registered_method_is_one_line(monkeypatch, tmp_path, capsys, unlabelled_folder):
+    from sklearn.cluster import AgglomerativeClustering
+
+    monkeypatch.setitem(
+        METHODS, "ward", Method("Ward linkage on the pixels", lambda k, seed, epochs: AgglomerativeClustering(k), input="flat")
+    )
+    status, out, _ = run(["run", "--data", str(unlabelled_folder), "--method", "ward", "--clusters", "3",
+                          "--out", str(tmp_path / "ward"), "--quiet"], capsys)
+    assert status == 0
+    assert read_metrics(tmp_path / "ward")["method"] == "ward"
+    assert "ward" in run(["methods"], capsys)[1]
+
+
+# --- A successful run --------------------------------------------------------------
+
+
+def test_run_writes_outputs_with_labels(tmp_path, capsys, labelled_folder):
+    out_dir = tmp_path / "result"
+    status, out, err = run(["run", "--data", str(labelled_folder), "--out", str(out_dir), "--quiet"], capsys)
+    assert status == 0, err
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(OUTPUT_FILES)
+    metrics = read_metrics(out_dir)
+    for key in ("method", "dataset", "n_samples", "n_clusters", "seed", "seconds", "acc", "nmi", "ari"):
+        assert key in metrics
+    assert metrics["n_samples"] == 300
+    assert metrics["n_clusters"] == 10
+    assert metrics["classes"] == list(range(1, 11))
+    assert metrics["pixel_scaling"] == "uint8 pixels in [0, 255] divided by 255"
+    assert 0.5 < metrics["acc"] <= 1.0
+    assignments = np.load(out_dir / "assignments.npy")
+    assert assignments.shape == (300,)
+    assert set(assignments.tolist()) <= set(range(10))
+    assert f"{metrics['acc']:.4f}" in out
+    assert "Traceback" not in err
+
+
+def test_run_without_labels_needs_clusters(capsys, unlabelled_folder, tmp_path):
+    status, _, err = run(["run", "--data", str(unlabelled_folder), "--out", str(tmp_path / "x"), "--quiet"], capsys)
+    assert_one_line_error(status, err, "no labels.npy", "--clusters K")
+    assert not (tmp_path / "x").exists()
+
+
+def test_run_without_labels_gives_null_scores(tmp_path, capsys, unlabelled_folder):
+    out_dir = tmp_path / "result"
+    status, out, _ = run(["run", "--data", str(unlabelled_folder), "--clusters", "4", "--out", str(out_dir), "--quiet"], capsys)
+    assert status == 0
+    metrics = read_metrics(out_dir)
+    assert (metrics["acc"], metrics["nmi"], metrics["ari"]) == (None, None, None)
+    assert not (out_dir / "confusion.png").exists()
+    assert (out_dir / "clusters.png").stat().st_size > 0
+    assert "n/a (no labels)" in out
+
+
+def test_default_out_dir_is_new_each_run(tmp_path, capsys, monkeypatch, unlabelled_folder):
+    monkeypatch.chdir(tmp_path)
+    argv = ["run", "--data", str(unlabelled_folder), "--clusters", "2", "--quiet"]
+    assert run(argv, capsys)[0] == 0
+    assert run(argv, capsys)[0] == 0
+    folders = sorted(tmp_path.glob("kmdl-run-*-kmeans*"))
+    assert len(folders) == 2
+    assert all((folder / "metrics.json").is_file() for folder in folders)
+
+
+def test_existing_out_dir_needs_overwrite(tmp_path, capsys, unlabelled_folder):
+    out_dir = tmp_path / "result"
+    out_dir.mkdir()
+    (out_dir / "notes.txt").write_text("keep me")
+    argv = ["run", "--data", str(unlabelled_folder), "--clusters", "2", "--out", str(out_dir), "--quiet"]
+    status, _, err = run(argv, capsys)
+    assert_one_line_error(status, err, "exists and is not empty", "--overwrite")
+    assert sorted(p.name for p in out_dir.iterdir()) == ["notes.txt"]
+
+    assert run(argv + ["--overwrite"], capsys)[0] == 0
+    status, _, err = run(argv + ["--overwrite"], capsys)
+    assert status == 0
+    assert "replacing metrics.json, assignments.npy, clusters.png" in err
+    assert (out_dir / "notes.txt").read_text() == "keep me"
+
+
+def test_out_dir_that_is_a_file(tmp_path, capsys, unlabelled_folder):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    status, _, err = run(["run", "--data", str(unlabelled_folder), "--clusters", "2", "--out", str(target)], capsys)
+    assert_one_line_error(status, err, "is a file, not a folder")
+
+
+def test_progress_bar_and_quiet(tmp_path, capsys, unlabelled_folder):
+    argv = ["run", "--data", str(unlabelled_folder), "--clusters", "2"]
+    _, _, err = run(argv + ["--out", str(tmp_path / "a")], capsys)
+    assert "fitting kmeans" in err
+    _, _, err = run(argv + ["--out", str(tmp_path / "b"), "--quiet"], capsys)
+    assert err == ""
+
+
+def test_epochs_ignored_by_kmeans_with_warning(tmp_path, capsys, unlabelled_folder):
+    status, _, err = run(["run", "--data", str(unlabelled_folder), "--clusters", "2", "--epochs", "3",
+                          "--out", str(tmp_path / "a"), "--quiet"], capsys)
+    assert status == 0
+    assert "kmdl: warning: --epochs has no effect on method 'kmeans'" in err
+    assert read_metrics(tmp_path / "a")["epochs"] is None
+
+
+# --- Same seed, same numbers -----------------------------------------------------------
+
+
+def _metrics_without_time(folder):
+    metrics = read_metrics(folder)
+    metrics.pop("seconds")
+    return metrics
+
+
+@pytest.mark.parametrize("method", ["kmeans", "pseudo-label"])
+def test_same_seed_same_result(tmp_path, capsys, labelled_folder, method):
+    for name in ("first", "second"):
+        argv = ["run", "--data", str(labelled_folder), "--method", method, "--seed", "3", "--epochs", "2",
+                "--out", str(tmp_path / name), "--quiet"]
+        assert run(argv, capsys)[0] == 0
+    assert _metrics_without_time(tmp_path / "first") == _metrics_without_time(tmp_path / "second")
+    np.testing.assert_array_equal(np.load(tmp_path / "first" / "assignments.npy"),
+                                  np.load(tmp_path / "second" / "assignments.npy"))
+
+
+def test_pseudo_label_records_epochs(tmp_path, capsys, labelled_folder):
+    argv = ["run", "--data", str(labelled_folder), "--method", "pseudo-label", "--epochs", "2",
+            "--out", str(tmp_path / "a"), "--quiet"]
+    status, out, _ = run(argv, capsys)
+    assert status == 0
+    assert read_metrics(tmp_path / "a")["epochs"] == 2
+    assert "Epoch" not in out
+
+
+# --- Empty clusters ------------------------------------------------------------------------
+
+
+class _LeavesClusterOneEmpty:
+    """Estimator stand-in that puts every sample in cluster 0 or 2 of 3."""
+
+    def __init__(self, n_clusters):
+        self.n_clusters = n_clusters
+
+    def fit(self, X):
+        self.labels_ = np.where(np.arange(X.shape[0]) % 2 == 0, 0, 2)
+        return self
+
+
+def test_empty_cluster_warned_and_kept(monkeypatch, tmp_path, capsys, labelled_folder):
+    monkeypatch.setitem(METHODS, "gap", Method("leaves cluster 1 empty", lambda k, seed, epochs: _LeavesClusterOneEmpty(k)))
+    status, _, err = run(["run", "--data", str(labelled_folder), "--method", "gap", "--clusters", "3",
+                          "--out", str(tmp_path / "a"), "--quiet"], capsys)
+    assert status == 0
+    assert "kmdl: warning: clusters [1] of 3 received no image" in err
+    metrics = read_metrics(tmp_path / "a")
+    assert metrics["empty_clusters"] == [1]
+    assert metrics["cluster_sizes"] == [150, 0, 150]
+
+
+# --- Bad input: exit status 2 and one line -------------------------------------------------
+
+
+def _write(folder, images=None, labels=None, raw=None, allow_pickle=False):
+    folder.mkdir()
+    if raw is not None:
+        (folder / "images.npy").write_bytes(raw)
+    if images is not None:
+        np.save(folder / "images.npy", images, allow_pickle=allow_pickle)
+    if labels is not None:
+        np.save(folder / "labels.npy", labels, allow_pickle=allow_pickle)
+    return folder
+
+
+def _ragged():
+    ragged = np.empty(2, dtype=object)
+    ragged[0], ragged[1] = np.zeros((3, 3)), np.zeros((4, 4))
+    return ragged
+
+
+def _with_nan():
+    images = np.ones((6, 4, 4), dtype=np.float32)
+    images[2, 1, 3] = np.nan
+    return images
+
+
+BAD_INPUTS = {
+    "object-images": (dict(images=_ragged(), allow_pickle=True), ["does not unpickle", "resize them"]),
+    "empty-file": (dict(raw=b""), ["is empty (0 bytes)"]),
+    "text-file": (dict(raw=b"0 1 2\n"), ["is not a .npy file"]),
+    "nan-pixels": (dict(images=_with_nan()), ["1 NaN or infinite values in 1 of 6 samples", "(2, 1, 3)"]),
+    "channels-first": (dict(images=np.zeros((6, 3, 8, 8), np.uint8)), ["channels-first", "np.transpose(images, (0, 2, 3, 1))"]),
+    "flat-vectors": (dict(images=np.zeros((6, 64))), ["shape (6, 64)", "reshape them to (n, h, w)"]),
+    "string-pixels": (dict(images=np.array([[["a"]]])), ["not numeric"]),
+    "labels-too-short": (dict(images=np.zeros((6, 4, 4)), labels=np.arange(5)), ["labels has shape (5,)", "images has shape (6, 4, 4, 1)"]),
+    "labels-2d": (dict(images=np.zeros((6, 4, 4)), labels=np.zeros((6, 1))), ["labels has shape (6, 1)", "labels.ravel()"]),
+    "fractional-labels": (dict(images=np.zeros((4, 4, 4)), labels=np.array([0.5, 1, 2, 3])), ["fractional values such as [0.5]"]),
+    "fewer-samples": (dict(images=np.eye(4).reshape(4, 2, 2), labels=np.arange(4)), None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_one_line_exit_2(tmp_path, capsys, case):
+    spec, fragments = BAD_INPUTS[case]
+    folder = _write(tmp_path / "data", **spec)
+    argv = ["run", "--data", str(folder), "--out", str(tmp_path / "out"), "--quiet"]
+    if fragments is None:
+        argv += ["--clusters", "5"]
+        fragments = ["n_clusters=5 is larger than the number of samples (4)"]
+    status, _, err = run(argv, capsys)
+    assert_one_line_error(status, err, *fragments)
+    assert not (tmp_path / "out").exists()
+
+
+def test_fewer_distinct_images_than_clusters(tmp_path, capsys):
+    folder = _write(tmp_path / "data", images=np.repeat(np.eye(4).reshape(4, 2, 2), 3, axis=0))
+    status, _, err = run(["run", "--data", str(folder), "--clusters", "6", "--quiet"], capsys)
+    assert_one_line_error(status, err, "distinct samples (4 of 12)", "at most 4")
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["run", "--clusters", "0"], "expected a whole number >= 1"),
+        (["run", "--clusters", "two"], "invalid value 'two'"),
+        (["run", "--seed", "-1"], "expected 0 <= seed < 2**32"),
+        (["run", "--epochs", "0"], "expected a whole number >= 1"),
+        (["run", "--method", "nope"], "invalid choice: 'nope'"),
+        (["run", "--dataset", "digits", "--data", "x"], "not allowed with argument"),
+        (["run", "--dataset", "cifar"], "invalid choice: 'cifar'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_bad_options_one_line_exit_2(capsys, argv, fragment):
+    status = main(argv)
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert fragment in err
+
+
+def test_missing_folder(tmp_path, capsys):
+    status, _, err = run(["run", "--data", str(tmp_path / "nowhere"), "--quiet"], capsys)
+    assert_one_line_error(status, err, "does not exist")
+
+
+def test_unavailable_dataset_exit_1(monkeypatch, capsys):
+    import keras
+
+    def fail_download():
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", fail_download)
+    status, _, err = run(["run", "--dataset", "mnist", "--quiet"], capsys)
+    assert status == 1
+    assert len(err.strip().splitlines()) == 1
+    assert "images.npy and labels.npy" in err
+
+
+# --- As a separate process --------------------------------------------------------------------
+
+
+def test_module_entry_point_bad_file(tmp_path):
+    folder = _write(tmp_path / "data", images=_ragged(), allow_pickle=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "kmdl", "run", "--data", str(folder), "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("kmdl: error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.glob("kmdl-run-*"))
