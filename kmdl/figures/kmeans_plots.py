@@ -137,7 +137,10 @@ def plot_centroid_images(centroids, image_shape=(8, 8), *, titles=None, ncols=10
 
     ncols = min(ncols, n_clusters)
     nrows = int(np.ceil(n_clusters / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.0 * ncols, 1.15 * nrows), squeeze=False)
+    # Each image is about 1 inch square. A title needs about 0.25 inch above its image.
+    title_room = 0.25 if titles is not None else 0.0
+    fig_height = (1.0 + title_room) * nrows
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.0 * ncols, fig_height), squeeze=False)
     # One colour scale for every image, so equal ink looks equal across clusters.
     vmin, vmax = float(centroids.min()), float(centroids.max())
     for index, ax in enumerate(axes.ravel()):
@@ -147,7 +150,10 @@ def plot_centroid_images(centroids, image_shape=(8, 8), *, titles=None, ncols=10
         ax.imshow(centroids[index].reshape(height, width), cmap=cmap, vmin=vmin, vmax=vmax)
         if titles is not None:
             ax.set_title(str(titles[index]), fontsize=10)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.85 if titles is not None else 0.99, wspace=0.08)
+    fig.subplots_adjust(
+        left=0.01, right=0.99, bottom=0.01, top=1.0 - (title_room + 0.02) / fig_height,
+        wspace=0.08, hspace=title_room / (1.0 - title_room) + 0.05,
+    )
     return fig
 
 

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
+#: English words drawn on the diagram, by key. Pass a dict with some of these keys to replace them.
 DEFAULT_TEXT = {
     "kmeans": "K-means",
     "network": "deep network",
