@@ -23,6 +23,10 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "kmdl_i18n",
+    "kmdl_cache_key",
+    "kmdl_launch",
+    # MathJax served from the site itself: no page loads anything from another host.
+    "sphinx-mathjax-offline",
 ]
 
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "locale", "README.md"]
@@ -45,6 +49,10 @@ nb_execution_show_tb = True
 # they are not part of what the pages teach.
 nb_output_stderr = "remove"
 nb_merge_streams = True
+# docs/_ext/kmdl_cache_key.py adds the kmdl sources and the installed versions
+# of these packages to each page's cache key, so a change to kmdl runs the pages
+# that import it again. Data files that pages read go in kmdl_cache_key_files.
+kmdl_cache_key_packages = ["kmdl"]
 
 # --- Python API -------------------------------------------------------------
 autodoc_default_options = {"members": True, "show-inheritance": False}
@@ -55,6 +63,15 @@ napoleon_numpy_docstring = True
 napoleon_use_rtype = False
 
 # --- HTML -------------------------------------------------------------------
+# The repository behind the repository button and the Colab and Binder links
+# (docs/_ext/kmdl_launch.py). CI sets KMDL_REPOSITORY_URL; on Read the Docs the
+# clone URL is used.
+# NOTE: the fallback URL is a guess at where the repository will be published.
+kmdl_repository_url = os.environ.get(
+    "KMDL_REPOSITORY_URL",
+    os.environ.get("READTHEDOCS_GIT_CLONE_URL", "https://github.com/kmdl-developers/kmdl"),
+).removesuffix(".git")
+kmdl_repository_branch = os.environ.get("KMDL_REPOSITORY_BRANCH", "main")
 html_theme = "sphinx_book_theme"
 html_title = "kmdl: K-means and deep learning, measured"
 html_theme_options = {
@@ -62,7 +79,15 @@ html_theme_options = {
     "use_download_button": True,
     # The language switcher (docs/_templates) sits before the theme's buttons.
     "article_header_end": ["kmdl-language-switcher.html", "article-header-buttons.html"],
+    "repository_url": kmdl_repository_url,
+    "repository_branch": kmdl_repository_branch,
+    "path_to_docs": "docs",
+    "use_repository_button": True,
 }
+# The theme's mode script logs an error on a first visit unless a mode is set.
+html_context = {"default_mode": "auto"}
+html_css_files = ["kmdl-a11y.css"]
+html_js_files = ["kmdl-a11y.js"]
 
 # --- Translation ------------------------------------------------------------
 language = "en"
