@@ -138,7 +138,8 @@ def draw_relationship_diagram(text=None, *, ax=None):
             (x0, y0), width, height, boxstyle="round,pad=0.1,rounding_size=0.3",
             facecolor="#f4f4f4", edgecolor="0.3", linewidth=1.2, zorder=1,
         ))
-        ax.text(x0 + width / 2, y0 + height - 0.3, title, fontsize=13, fontweight="bold", ha="center", va="center")
+        # Titles start at the left edge, clear of link 1, which comes down onto the output layer.
+        ax.text(x0 + 0.2, y0 + height - 0.3, title, fontsize=13, fontweight="bold", ha="left", va="center")
 
     _draw_kmeans_panel(ax, kmeans_box[:3] + (kmeans_box[3] - 0.6,))
     layers = _draw_network_panel(ax, network_box[:3] + (network_box[3] - 0.6,))
