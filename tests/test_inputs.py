@@ -473,8 +473,8 @@ def test_confusion_figure_with_more_clusters_than_classes():
     figure = plot_matched_confusion(y_true, y_pred)
     ax = figure.axes[0]
     texts = [label.get_text() for label in ax.get_xticklabels()]
-    assert texts[-1] == "cluster 4\n(unmatched)"
-    assert texts[0] == "a\n(cluster 1)"
+    assert texts[-1] == "cluster 4 (unmatched)"
+    assert texts[0] == "a (cluster 1)"
     assert "ACC = 0.800" in ax.get_title()
 
 

@@ -40,7 +40,7 @@ def plot_cluster_samples(images, assignments, n_clusters=None, *, per_cluster=8,
         Images drawn per row, picked at random without replacement.
     max_clusters : int, default=40
         Clusters beyond the first ``max_clusters`` are left out, and the title
-        says so.
+        gives how many are drawn.
     random_state : int, default=0
         Seed for picking the samples, so a rerun draws the same ones.
 
@@ -60,12 +60,12 @@ def plot_cluster_samples(images, assignments, n_clusters=None, *, per_cluster=8,
     assignments = np.asarray(assignments, dtype=np.int64)
     if n_clusters is None:
         n_clusters = int(assignments.max()) + 1
-    shown = min(n_clusters, max_clusters)
+    n_drawn = min(n_clusters, max_clusters)
     rng = np.random.default_rng(random_state)
     figure, axes = plt.subplots(
-        shown, per_cluster, figsize=(0.9 * per_cluster + 1.2, 0.9 * shown + 0.6), squeeze=False
+        n_drawn, per_cluster, figsize=(0.9 * per_cluster + 1.2, 0.9 * n_drawn + 0.6), squeeze=False
     )
-    for cluster in range(shown):
+    for cluster in range(n_drawn):
         members = np.flatnonzero(assignments == cluster)
         picked = np.sort(rng.choice(members, size=min(per_cluster, members.size), replace=False))
         for column, ax in enumerate(axes[cluster]):
@@ -79,8 +79,8 @@ def plot_cluster_samples(images, assignments, n_clusters=None, *, per_cluster=8,
         label = f"{cluster}\n(n={members.size})" if members.size else f"{cluster}\n(empty)"
         axes[cluster, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
     title = "Sample images per cluster"
-    if shown < n_clusters:
-        title += f" (first {shown} of {n_clusters} clusters)"
+    if n_drawn < n_clusters:
+        title += f" (first {n_drawn} of {n_clusters} clusters)"
     figure.suptitle(title)
     figure.tight_layout()
     return figure
@@ -93,7 +93,7 @@ def plot_matched_confusion(y_true, assignments, *, ax=None):
     (:func:`kmdl.metrics.match_clusters`), so the diagonal sums to the
     clustering accuracy times the number of samples. A cluster left without a
     class, because there are more clusters than classes, gets its own column
-    named ``cluster j (unmatched)`` and an empty row.
+    named ``cluster j (unmatched)``. Columns name each class's matched cluster.
 
     Parameters
     ----------
@@ -133,16 +133,22 @@ def plot_matched_confusion(y_true, assignments, *, ax=None):
         colorbar=False,
         cmap="Blues",
         include_values=len(order) <= _MAX_ANNOTATED_LABELS,
-        xticks_rotation="vertical" if extra or len(order) > 10 else "horizontal",
     )
     # Name each column's cluster as well, so the figure can be read next to
     # the per-cluster sample grid.
     cluster_of_class = {class_name[value]: cluster for cluster, value in mapping.items()}
     column_names = [
-        f"{name}\n(cluster {cluster_of_class[name]})" if name in cluster_of_class else f"{name}\n(no cluster)"
+        f"{name} (cluster {cluster_of_class[name]})" if name in cluster_of_class else f"{name} (no cluster)"
         for name in names
-    ] + [f"cluster {cluster}\n(unmatched)" for cluster in unmatched]
-    ax.set_xticklabels(column_names, fontsize=8)
+    ] + [f"cluster {cluster} (unmatched)" for cluster in unmatched]
+    ax.set_xticklabels(column_names, rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
+    if extra:
+        # The display is square, but no sample has an unmatched cluster as its
+        # class, so those rows are all zero: crop them and their counts away.
+        ax.set_ylim(len(names) - 0.5, -0.5)
+        if display.text_ is not None:
+            for text in display.text_[len(names):].ravel():
+                text.set_visible(False)
     accuracy = clustering_accuracy(y_true, assignments)
     ax.set_xlabel("Class matched to the cluster")
     ax.set_ylabel("True class")
