@@ -6,10 +6,15 @@ Sessions:
            docs/_build/html/{en,zh_CN}, then the tests on the built HTML
     i18n   check the Chinese catalogs against the English pages;
            ``nox -s i18n -- --update`` first brings new messages into them
+    browser  the built site in Chromium (run docs first), and the cache-key tests
+    serve  a live preview of the site on http://127.0.0.1:8000
+    linkcheck  links to other hosts (needs the network)
+    bench_build  measure build times into docs/_data/build-times.json
 """
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -100,3 +105,113 @@ def i18n(session):
         session.run(
             "python", "docs/_ext/kmdl_i18n/catalogs.py", str(templates), "docs/locale", language
         )
+
+
+# Debian packages for the browser tests. Playwright drives Debian's Chromium
+# because no browser can be downloaded at install time. The CJK font renders the
+# Chinese pages, and npm installs axe-core.
+BROWSER_DEBIAN_PACKAGES = ["chromium", "fonts-noto-cjk", "npm"]
+
+
+def install_debian_packages(session, packages):
+    """Install the Debian packages that are missing with apt-get; skip when none is."""
+    missing = []
+    for package in packages:
+        status = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
+        )
+        if status.stdout != "install ok installed":
+            missing.append(package)
+    if not missing:
+        return
+    if shutil.which("apt-get") is None:
+        session.error(f"Install {' '.join(missing)} with your system's package manager.")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run(*sudo, "apt-get", "update", "-q", external=True, env=env)
+    session.run(*sudo, "apt-get", "install", "-y", "-q", *missing, external=True, env=env)
+
+
+@nox.session
+def browser(session):
+    """Test the built site (nox -s docs first) in Chromium, and the cache key.
+
+    Installs Debian's chromium and fonts-noto-cjk when missing, and axe-core
+    from npm into tests/browser/node_modules. Every page of every language is
+    loaded in light and dark mode; screenshots go to docs/_build/screenshots.
+    KMDL_SITE selects another built site. Extra arguments go to pytest.
+    """
+    install_debian_packages(session, BROWSER_DEBIAN_PACKAGES)
+    session.install("-e", ".[docs,browser]")
+    session.run(
+        "npm", "ci", "--no-audit", "--no-fund", "--prefix", "tests/browser", external=True
+    )
+    env = {
+        "KMDL_BROWSER_REQUIRED": "1",
+        "KMDL_SITE": os.environ.get("KMDL_SITE", str(SITE)),
+    }
+    session.run("pytest", "tests/test_cache_key.py", "tests/browser", *session.posargs, env=env)
+
+
+@nox.session
+def serve(session):
+    """Preview the site while writing: rebuild on each change, serve on 127.0.0.1:8000.
+
+    Builds English only (``nox -s serve -- -D language=zh_CN`` for Chinese)
+    into docs/_build/serve, and rebuilds when docs/ or kmdl/ change. Pages run
+    again only when their code or the kmdl sources change.
+    """
+    session.install("-e", ".[docs,serve]")
+    cache = os.environ.get("KMDL_NB_CACHE", str(DOCS_BUILD / ".jupyter_cache"))
+    session.run(
+        "sphinx-autobuild",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8000",
+        "--watch",
+        "kmdl",
+        # MyST-NB writes executed notebooks and images under docs/_build.
+        "--ignore",
+        str(DOCS_BUILD / "*"),
+        "-d",
+        str(DOCS_BUILD / "doctrees" / "serve"),
+        *session.posargs,
+        "docs",
+        str(DOCS_BUILD / "serve"),
+        env={"KMDL_NB_CACHE": cache},
+    )
+
+
+@nox.session
+def linkcheck(session):
+    """Check the links to other hosts with Sphinx's linkcheck builder (needs the network).
+
+    Links inside the site are checked offline by tests/browser/test_built_html.py
+    (nox -s browser). The pages' outputs come from the jupyter-cache of the
+    last docs build when it is there.
+    """
+    session.install("-e", ".[docs]")
+    cache = os.environ.get("KMDL_NB_CACHE", str(DOCS_BUILD / ".jupyter_cache"))
+    session.run(
+        "sphinx-build",
+        "-b",
+        "linkcheck",
+        "-d",
+        str(DOCS_BUILD / "doctrees" / "linkcheck"),
+        "docs",
+        str(DOCS_BUILD / "linkcheck"),
+        *session.posargs,
+        env={"KMDL_NB_CACHE": cache},
+    )
+
+
+@nox.session
+def bench_build(session):
+    """Time a clean build, a no-change rebuild and a warm-cache build of every language.
+
+    Writes docs/_data/build-times.json, which docs/build-times.md shows. Takes
+    several minutes; it builds in a temporary folder and leaves docs/_build alone.
+    """
+    session.install("-e", ".[docs]")
+    session.run("python", "benchmarks/bench_build.py", *session.posargs)
