@@ -12,7 +12,7 @@ contains MyST Markdown, which Colab cannot open). This extension instead
   theme's download button offer it next to the ``.md`` source;
 * adds a launch menu whose Colab and Binder links open that notebook from the
   ``kmdl_notebooks_branch`` branch of the repository, where the deploy
-  workflow (.github/workflows/pages.yml) publishes the built notebooks as
+  workflow (.github/workflows/site.yml) publishes the built notebooks as
   ``<language>/<page>.ipynb`` with a ``requirements.txt`` for Binder.
 
 The repository URL comes from ``kmdl_repository_url`` in conf.py.
