@@ -8,6 +8,7 @@ command with exit status 2 and one line that names the problem and the fix.
 
 import argparse
 import json
+import os
 import sys
 import time
 import warnings
@@ -34,6 +35,14 @@ _SILENCED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarni
 
 class UsageError(Exception):
     """A command-line value that cannot work; the message names the fix."""
+
+
+class OutputError(Exception):
+    """The results could not be written; the message names the folder and the cause."""
+
+
+class MethodError(Exception):
+    """A registered method returned cluster ids that break the registry's contract."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -171,7 +180,10 @@ def _default_out_dir(method_name):
 
 
 def _check_out_dir(path, overwrite):
-    """Raise UsageError if writing to ``path`` could replace files without --overwrite."""
+    """Raise UsageError unless kmdl can write to ``path`` without replacing files unasked.
+
+    The check runs before any fitting, so a bad --out fails at once.
+    """
     if path.exists() and not path.is_dir():
         raise UsageError(f"--out {path} is a file, not a folder; pass a folder path.")
     if path.is_dir() and any(path.iterdir()) and not overwrite:
@@ -179,6 +191,13 @@ def _check_out_dir(path, overwrite):
             f"--out {path} exists and is not empty; pass --overwrite to replace kmdl's "
             "output files there, or choose a new folder."
         )
+    existing = path.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"--out {path} cannot be created because {existing} is a file; choose another folder.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {path} cannot be written because {existing} is not writable; choose another folder.")
 
 
 def _load(args):
@@ -209,15 +228,63 @@ def _json_value(value):
     return value
 
 
-def _empty_clusters(assignments, n_clusters):
-    counts = np.bincount(assignments, minlength=n_clusters)
-    return np.flatnonzero(counts == 0).tolist(), counts.tolist()
-
-
 def _fit(estimator, X):
     if hasattr(estimator, "fit_predict"):
         return estimator.fit_predict(X)
     return estimator.fit(X).labels_
+
+
+def _check_assignments(assignments, n_samples, n_clusters, method_name):
+    """Return the cluster ids as int64, or raise MethodError if a method broke its contract."""
+    assignments = np.asarray(assignments)
+    if assignments.shape != (n_samples,) or assignments.dtype.kind not in "iu":
+        raise MethodError(
+            f"method {method_name!r} returned cluster ids of shape {assignments.shape} and dtype "
+            f"{assignments.dtype}; expected integers of shape ({n_samples},). This is a bug in the method."
+        )
+    outside = (assignments < 0) | (assignments >= n_clusters)
+    if outside.any():
+        raise MethodError(
+            f"method {method_name!r} returned {int(outside.sum())} cluster ids outside 0..{n_clusters - 1}, "
+            f"such as {assignments[outside][:3].tolist()}. This is a bug in the method."
+        )
+    return assignments.astype(np.int64)
+
+
+def _metrics_record(args, source, dataset, n_clusters, assignments, seconds):
+    """Return the contents of metrics.json, warning about clusters that received no image."""
+    counts = np.bincount(assignments, minlength=n_clusters)
+    empty = np.flatnonzero(counts == 0).tolist()
+    if empty:
+        warnings.warn(
+            f"clusters {empty} of {n_clusters} received no image; the outputs keep all "
+            f"{n_clusters} cluster ids, so those rows and columns are empty."
+        )
+    method = get_method(args.method)
+    metrics = {
+        "method": args.method,
+        "dataset": source,
+        "n_samples": int(dataset.n_samples),
+        "image_shape": [int(size) for size in dataset.image_shape],
+        "pixel_scaling": dataset.scaling,
+        "n_clusters": int(n_clusters),
+        "seed": args.seed,
+        "epochs": None if method.default_epochs is None else (args.epochs or method.default_epochs),
+        "seconds": round(seconds, 3),
+        "acc": None,
+        "nmi": None,
+        "ari": None,
+        "n_classes": dataset.n_classes,
+        "classes": None if dataset.classes is None else [_json_value(c) for c in dataset.classes.tolist()],
+        "cluster_sizes": counts.tolist(),
+        "empty_clusters": empty,
+        "kmdl_version": kmdl.__version__,
+    }
+    if dataset.labels is not None:
+        from kmdl.metrics import clustering_scores
+
+        metrics.update(clustering_scores(dataset.labels, assignments))
+    return metrics
 
 
 def _print_table(metrics, out):
@@ -240,66 +307,45 @@ def _print_table(metrics, out):
 def _run(args, out):
     from tqdm import tqdm
 
+    from kmdl.validation import check_n_clusters
+
     method = get_method(args.method)
-    if args.out is not None:
-        _check_out_dir(args.out, args.overwrite)
+    out_dir = args.out if args.out is not None else _default_out_dir(args.method)
+    _check_out_dir(out_dir, args.overwrite)
     if args.epochs is not None and method.default_epochs is None:
         warnings.warn(f"--epochs has no effect on method {args.method!r}, which does not train in epochs.")
 
-    steps = tqdm(total=4, desc="loading data", file=sys.stderr, disable=args.quiet, leave=False)
-    with steps:
+    # disable=None makes tqdm draw the bar only when stderr is a terminal, so logs stay clean.
+    hide_bar = True if args.quiet else None
+    with tqdm(total=4, desc="loading data", file=sys.stderr, disable=hide_bar, leave=False) as steps:
         dataset, source = _load(args)
         steps.update()
 
         steps.set_description("checking input")
         n_clusters = _resolve_clusters(args, dataset)
-        from kmdl.validation import check_n_clusters
-
         check_n_clusters(n_clusters, dataset.flat)
         estimator = method.build(n_clusters, args.seed, args.epochs)
         if method.keras_verbose:
-            estimator.set_params(verbose=0 if args.quiet else (1 if sys.stdout.isatty() else 2))
+            # Keras: 0 silent, 1 a progress bar for a terminal, 2 one line per epoch for logs.
+            verbose = 1 if sys.stdout.isatty() else 2
+            estimator.set_params(verbose=0 if args.quiet else verbose)
         steps.update()
 
+        # Clear the bar so that a Keras progress bar gets its own lines.
         steps.set_description(f"fitting {args.method}")
         steps.clear()
         started = time.perf_counter()
-        assignments = np.asarray(_fit(estimator, method_input(method, dataset)), dtype=np.int64)
+        assignments = _fit(estimator, method_input(method, dataset))
         seconds = time.perf_counter() - started
+        assignments = _check_assignments(assignments, dataset.n_samples, n_clusters, args.method)
         steps.update()
 
         steps.set_description("writing outputs")
-        empty, sizes = _empty_clusters(assignments, n_clusters)
-        if empty:
-            warnings.warn(
-                f"clusters {empty} of {n_clusters} received no image; the outputs keep all "
-                f"{n_clusters} cluster ids, so those rows and columns are empty."
-            )
-        metrics = {
-            "method": args.method,
-            "dataset": source,
-            "n_samples": int(dataset.n_samples),
-            "image_shape": [int(size) for size in dataset.image_shape],
-            "pixel_scaling": dataset.scaling,
-            "n_clusters": int(n_clusters),
-            "seed": args.seed,
-            "epochs": None if method.default_epochs is None else (args.epochs or method.default_epochs),
-            "seconds": round(seconds, 3),
-            "acc": None,
-            "nmi": None,
-            "ari": None,
-            "n_classes": dataset.n_classes,
-            "classes": None if dataset.classes is None else [_json_value(c) for c in dataset.classes.tolist()],
-            "cluster_sizes": sizes,
-            "empty_clusters": empty,
-            "kmdl_version": kmdl.__version__,
-        }
-        if dataset.labels is not None:
-            from kmdl.metrics import clustering_scores
-
-            metrics.update(clustering_scores(dataset.labels, assignments))
-        out_dir = args.out if args.out is not None else _default_out_dir(args.method)
-        written = _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, args.seed)
+        metrics = _metrics_record(args, source, dataset, n_clusters, assignments, seconds)
+        try:
+            written = _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, args.seed)
+        except OSError as error:
+            raise OutputError(f"could not write the results to {out_dir}: {error}") from None
         steps.update()
 
     print(f"kmdl run: {args.method} on {source}", file=out)
@@ -321,7 +367,7 @@ def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
         print(f"kmdl: --overwrite: replacing {', '.join(replaced)} in {out_dir}", file=sys.stderr)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = ["metrics.json", "assignments.npy", "clusters.png"]
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     np.save(out_dir / "assignments.npy", assignments, allow_pickle=False)
 
     figure = plot_cluster_samples(dataset.images, assignments, n_clusters, random_state=seed)
@@ -357,7 +403,8 @@ def main(argv=None, out=None):
     -------
     int
         0 on success, 2 for invalid options or input data, 1 when a data
-        set cannot be downloaded, 130 when interrupted.
+        set cannot be downloaded, the results cannot be written or a method
+        returns invalid cluster ids, and 130 when interrupted.
 
     Examples
     --------
@@ -382,7 +429,7 @@ def main(argv=None, out=None):
         except (DataError, UsageError) as error:
             print(f"kmdl: error: {_one_line(error)}", file=sys.stderr)
             return EXIT_USAGE
-        except DatasetUnavailableError as error:
+        except (DatasetUnavailableError, OutputError, MethodError) as error:
             print(f"kmdl: error: {_one_line(error)}", file=sys.stderr)
             return EXIT_FAILURE
         except KeyboardInterrupt:

@@ -67,11 +67,16 @@ def _make_dataset(images, labels, name):
         return ImageDataset(images, None, None, name, scaling)
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
+        one_hot = labels.ndim == 2 and labels.shape[1] > 1 and np.isin(labels, (0, 1)).all()
+        fix = (
+            "They look one-hot encoded, so save labels.argmax(axis=1)."
+            if one_hot
+            else "Use labels.ravel() for a column vector, or check that both files "
+            "come from the same samples in the same order."
+        )
         raise DataError(
             f"labels has shape {labels.shape} but images has shape {images.shape}; "
-            f"labels must be 1-D with one label per image, shape ({images.shape[0]},). "
-            "Use labels.ravel() for a column vector, or check that both files come "
-            "from the same samples in the same order."
+            f"labels must be 1-D with one label per image, shape ({images.shape[0]},). {fix}"
         )
     codes, classes = encode_labels(labels, n_samples=images.shape[0], name="labels")
     return ImageDataset(images, codes, classes, name, scaling)
@@ -142,21 +147,37 @@ def _load_npy(path, name):
     except ValueError as error:
         if "allow_pickle" in str(error):
             raise DataError(
-                f"{path} holds Python objects (dtype=object), which kmdl does not unpickle "
+                f"{path} contains Python objects (dtype=object), which kmdl does not unpickle "
                 "because unpickling can run arbitrary code. The usual cause is "
                 f"{_OBJECT_CAUSES[name]}; then re-save with {hint}."
             ) from None
-        raise DataError(f"{path} is not a readable .npy file ({error}). Write it again with {hint}.") from None
+        raise DataError(f"{path} is not a readable .npy file ({error}). Re-save it with {hint}.") from None
     except (OSError, EOFError) as error:
-        raise DataError(f"{path} could not be read ({error}). Write it again with {hint}.") from None
+        raise DataError(f"{path} could not be read ({error}). Re-save it with {hint}.") from None
+
+
+# Suffixes of picture files, which kmdl does not decode itself.
+_PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 
 def _missing_images_message(folder):
-    """Say that images.npy is missing and list the array files the folder does have."""
-    others = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in (".npy", ".npz"))
-    message = f"{folder / 'images.npy'} not found"
-    if others:
-        message += f" (the folder has {', '.join(others[:5])})"
+    """Return the error for a folder without images.npy, naming the files it does have."""
+    images_path = folder / "images.npy"
+    if images_path.exists():
+        return f"{images_path} is a folder, not a file; save your images there with np.save('images.npy', images)."
+    files = [path for path in folder.iterdir() if path.is_file()]
+    arrays = sorted(path.name for path in files if path.suffix.lower() in (".npy", ".npz"))
+    pictures = sorted(path.name for path in files if path.suffix.lower() in _PICTURE_SUFFIXES)
+    message = f"{images_path} not found"
+    if arrays:
+        message += f" (the folder has {', '.join(arrays[:5])})"
+    if pictures:
+        return (
+            f"{message}, and kmdl does not read picture files such as {pictures[0]} "
+            f"({len(pictures)} in the folder). Stack them into one array first, e.g. with Pillow: "
+            "np.save('images.npy', np.stack([np.asarray(Image.open(p).convert('L').resize((32, 32))) "
+            "for p in paths]))."
+        )
     return (
         message + "; save your images there with np.save('images.npy', images), "
         "shape (n, height, width) or (n, height, width, channels)."

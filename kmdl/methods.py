@@ -3,9 +3,12 @@
 Each entry of :data:`METHODS` maps a name to a :class:`Method`: a one-line
 summary and a factory ``factory(n_clusters, seed, epochs)`` that returns an
 unfitted estimator with ``fit_predict`` or with ``fit`` and ``labels_``.
-Adding a method is one line in :data:`METHODS`. A factory given as the string
-``"module:function"`` is imported only when the method runs, so listing the
-methods never imports TensorFlow.
+The cluster ids must be integers 0..n_clusters-1, one per image, or the
+command stops with exit status 1.
+
+Adding a method is one line in :data:`METHODS`. A factory given as the
+string ``"module:function"`` is imported only when the method runs, so
+listing the methods never imports TensorFlow.
 """
 
 from dataclasses import dataclass
@@ -102,7 +105,7 @@ def get_method(name):
         return METHODS[name]
     except KeyError:
         raise ValueError(
-            f"method {name!r} does not exist; choose one of {', '.join(sorted(METHODS))} "
+            f"method {name!r} not found; choose one of {', '.join(sorted(METHODS))} "
             "(run 'kmdl methods' to see what each does)."
         ) from None
 

@@ -24,14 +24,14 @@ def _first_indices(mask, limit=5):
 
 
 def check_numeric_array(array, name="images"):
-    """Return ``array`` as a NumPy array after checking that it holds finite numbers.
+    """Return ``array`` as a NumPy array after checking that it contains finite numbers.
 
     Booleans count as numbers (0 and 1).
 
     Raises
     ------
     DataError
-        If the array is sparse, holds Python objects, strings, complex or structured
+        If the array is sparse, contains Python objects, strings, complex or structured
         values, is empty, or has NaN or infinite values. The message gives how
         many bad values there are, in how many samples, and the first few
         indices.
@@ -109,10 +109,19 @@ def as_image_stack(array, name="images"):
     Raises
     ------
     DataError
-        If the array is not numeric, not finite, not 3-D or 4-D, or looks
-        channels-first (n, c, h, w).
+        If the array is not numeric, not finite, not 3-D or 4-D, looks
+        channels-first (n, c, h, w), or looks like a single colour image
+        (h, w, 3 or 4).
     """
     array = check_numeric_array(array, name)
+    if array.ndim == 3 and array.shape[2] in (3, 4) and min(array.shape[:2]) > 4:
+        raise DataError(
+            f"{name} has shape {array.shape}, which looks like one colour image "
+            "(height, width, channels) rather than a stack of images. Add the sample "
+            f"axis with {name}[np.newaxis], or stack several images to shape (n, height, "
+            f"width, channels). If these really are {array.shape[0]} grey images of "
+            f"{array.shape[1]}x{array.shape[2]} pixels, pass {name}[..., np.newaxis]."
+        )
     if array.ndim == 3:
         array = array[..., np.newaxis]
     elif array.ndim == 4:
@@ -149,7 +158,7 @@ def _unit_interval_bounds(array):
 
 
 def describe_pixel_scaling(array):
-    """Return one sentence that says how :func:`scale_to_unit_interval` maps ``array``.
+    """Describe in one sentence how :func:`scale_to_unit_interval` maps ``array``.
 
     Examples
     --------

@@ -159,12 +159,45 @@ def test_out_dir_that_is_a_file(tmp_path, capsys, unlabelled_folder):
     assert_one_line_error(status, err, "is a file, not a folder")
 
 
-def test_progress_bar_and_quiet(tmp_path, capsys, unlabelled_folder):
+def test_out_dir_below_a_file(tmp_path, capsys, unlabelled_folder):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    status, _, err = run(["run", "--data", str(unlabelled_folder), "--clusters", "2",
+                          "--out", str(target / "sub" / "run")], capsys)
+    assert_one_line_error(status, err, "cannot be created because", "is a file")
+
+
+def test_text_labels_stay_readable_in_json(tmp_path, capsys):
+    folder = tmp_path / "data"
+    rng = np.random.default_rng(0)
+    save_image_folder(folder, rng.random((8, 5, 6)), np.array(["猫", "狗"] * 4))
+    assert run(["run", "--data", str(folder), "--out", str(tmp_path / "out"), "--quiet"], capsys)[0] == 0
+    text = (tmp_path / "out" / "metrics.json").read_text(encoding="utf-8")
+    assert '"狗"' in text
+    assert read_metrics(tmp_path / "out")["classes"] == ["狗", "猫"]
+
+
+class _Terminal(io.StringIO):
+    """A stderr stand-in that reports itself as a terminal, as tqdm checks."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_terminal_only(tmp_path, capsys, monkeypatch, unlabelled_folder):
     argv = ["run", "--data", str(unlabelled_folder), "--clusters", "2"]
-    _, _, err = run(argv + ["--out", str(tmp_path / "a")], capsys)
-    assert "fitting kmeans" in err
-    _, _, err = run(argv + ["--out", str(tmp_path / "b"), "--quiet"], capsys)
+    _, _, err = run(argv + ["--out", str(tmp_path / "piped")], capsys)
     assert err == ""
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(argv + ["--out", str(tmp_path / "terminal")], out=io.StringIO()) == 0
+    assert "fitting kmeans" in terminal.getvalue()
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(argv + ["--out", str(tmp_path / "quiet"), "--quiet"], out=io.StringIO()) == 0
+    assert terminal.getvalue() == ""
 
 
 def test_epochs_ignored_by_kmeans_with_warning(tmp_path, capsys, unlabelled_folder):
@@ -227,6 +260,28 @@ def test_empty_cluster_warned_and_kept(monkeypatch, tmp_path, capsys, labelled_f
     metrics = read_metrics(tmp_path / "a")
     assert metrics["empty_clusters"] == [1]
     assert metrics["cluster_sizes"] == [150, 0, 150]
+
+
+class _ReturnsNoiseLabel:
+    """Estimator stand-in that marks one sample as noise (-1), as DBSCAN does."""
+
+    def __init__(self, n_clusters):
+        self.n_clusters = n_clusters
+
+    def fit_predict(self, X):
+        labels = np.arange(X.shape[0]) % self.n_clusters
+        labels[0] = -1
+        return labels
+
+
+def test_invalid_cluster_ids_exit_1(monkeypatch, tmp_path, capsys, unlabelled_folder):
+    monkeypatch.setitem(METHODS, "noisy", Method("returns -1", lambda k, seed, epochs: _ReturnsNoiseLabel(k)))
+    status, _, err = run(["run", "--data", str(unlabelled_folder), "--method", "noisy", "--clusters", "3",
+                          "--out", str(tmp_path / "a"), "--quiet"], capsys)
+    assert status == 1
+    assert len(err.strip().splitlines()) == 1
+    assert "returned 1 cluster ids outside 0..2, such as [-1]" in err
+    assert not (tmp_path / "a").exists()
 
 
 # --- Bad input: exit status 2 and one line -------------------------------------------------

@@ -28,7 +28,7 @@ from kmdl.validation import (
 )
 
 
-def _images(n=12, shape=(5, 4), seed=0, dtype=np.uint8):
+def _images(n=12, shape=(5, 6), seed=0, dtype=np.uint8):
     rng = np.random.default_rng(seed)
     return rng.integers(0, 256, size=(n, *shape)).astype(dtype)
 
@@ -71,7 +71,7 @@ def test_ragged_images_npy_rejected(tmp_path):
 def test_object_labels_npy_rejected(tmp_path):
     np.save(tmp_path / "images.npy", _images(3))
     np.save(tmp_path / "labels.npy", np.array(["cat", None, "dog"], dtype=object), allow_pickle=True)
-    with pytest.raises(DataError, match="labels.npy holds Python objects") as caught:
+    with pytest.raises(DataError, match="labels.npy contains Python objects") as caught:
         load_image_folder(tmp_path)
     assert "dtype=str" in str(caught.value)
     assert "astype('float32')" not in str(caught.value)
@@ -149,6 +149,22 @@ def test_missing_images_lists_other_npy_files(tmp_path):
     np.save(tmp_path / "x_train.npy", _images(3))
     with pytest.raises(DataError, match=r"images.npy not found \(the folder has x_train.npy\)"):
         load_image_folder(tmp_path)
+
+
+def test_images_npy_folder_rejected(tmp_path):
+    (tmp_path / "images.npy").mkdir()
+    with pytest.raises(DataError, match="images.npy is a folder, not a file"):
+        load_image_folder(tmp_path)
+
+
+def test_picture_files_get_stacking_hint(tmp_path):
+    for index in range(3):
+        (tmp_path / f"cat{index}.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(DataError) as caught:
+        load_image_folder(tmp_path)
+    message = str(caught.value)
+    assert "does not read picture files such as cat0.png (3 in the folder)" in message
+    assert "np.stack(" in message
 
 
 def test_file_path_instead_of_folder(tmp_path):
@@ -432,13 +448,20 @@ def test_complex_labels_rejected():
 
 @pytest.mark.parametrize("labels_shape", [(5,), (7,), (6, 1), (6, 2), ()])
 def test_label_shape_mismatch_names_both_shapes(tmp_path, labels_shape):
-    save_image_folder(tmp_path, _images(6, (5, 4)), np.zeros(labels_shape, dtype=np.int64))
+    save_image_folder(tmp_path, _images(6, (5, 7)), np.zeros(labels_shape, dtype=np.int64))
     with pytest.raises(DataError) as caught:
         load_image_folder(tmp_path)
     message = str(caught.value)
     assert f"labels has shape {labels_shape}" in message
-    assert "images has shape (6, 5, 4, 1)" in message
+    assert "images has shape (6, 5, 7, 1)" in message
     assert "shape (6,)" in message
+
+
+def test_one_hot_labels_get_argmax_hint(tmp_path):
+    one_hot = np.eye(3, dtype=np.int64)[[0, 1, 2, 0, 1, 2]]
+    save_image_folder(tmp_path, _images(6), one_hot)
+    with pytest.raises(DataError, match=r"labels has shape \(6, 3\).*one-hot encoded, so save labels.argmax\(axis=1\)"):
+        load_image_folder(tmp_path)
 
 
 # --- 10. More clusters than classes --------------------------------------------
@@ -490,6 +513,14 @@ def test_channels_first_reported_with_transpose(channels):
     assert "np.transpose(images, (0, 2, 3, 1))" in str(caught.value)
     fixed = as_image_stack(np.transpose(channels_first, (0, 2, 3, 1)))
     np.testing.assert_array_equal(fixed, as_image_stack(channels_last))
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_single_colour_image_reported(channels):
+    with pytest.raises(DataError, match=r"looks like one colour image") as caught:
+        as_image_stack(_images(32, (32, channels)))
+    assert "images[np.newaxis]" in str(caught.value)
+    assert as_image_stack(_images(32, (32, channels))[np.newaxis]).shape == (1, 32, 32, channels)
 
 
 def test_channels_last_not_flagged():
