@@ -35,8 +35,12 @@ PROSE_SELECTOR = (
 )
 # Blocks inside these hold code, code output or math, which stay as they are.
 SKIP_SELECTOR = "div.cell, div.highlight, pre, .sig, div.math, nav, .kmdl-language-switcher"
-# Inline elements whose text stays as it is inside a translated sentence.
-VERBATIM_SELECTOR = "code, kbd, span.math, span.pasted-text, span.text_plain, .sig, a.headerlink"
+# Inline elements whose text stays as it is inside a translated sentence. In the
+# API's field lists, <strong> is a parameter name and <em> a part of its type.
+VERBATIM_SELECTOR = (
+    "code, kbd, span.math, span.pasted-text, span.text_plain, .sig, a.headerlink, "
+    "dl.field-list strong, dl.field-list em"
+)
 # Interface strings of the themes that must not show in English on a Chinese page.
 THEME_STRINGS_EN = [
     "Search...",
@@ -112,6 +116,19 @@ def prose_text(element: bs4.Tag) -> str:
     return normalise(" ".join(parts))
 
 
+def is_type_annotation(element: bs4.Tag) -> bool:
+    """Tell whether ``element`` is the value of an API entry's "Type" field.
+
+    Sphinx turns every word of a ``:type:`` value into a cross-reference, so a
+    translation of it would lose them; the catalogs keep these values as they are.
+    """
+    field = element if element.name == "dd" else element.find_parent("dd")
+    if field is None:
+        return False
+    label = field.find_previous_sibling("dt")
+    return label is not None and label.get_text(strip=True).startswith("Type")
+
+
 def prose_blocks(page: bs4.BeautifulSoup) -> list[str]:
     """Return the prose of the article's innermost text blocks, one string per block."""
     body = article(page)
@@ -119,7 +136,7 @@ def prose_blocks(page: bs4.BeautifulSoup) -> list[str]:
     for element in body.select(PROSE_SELECTOR):
         if element.select_one(PROSE_SELECTOR) is not None:
             continue  # only the innermost block, so each sentence is judged once
-        if matches_up_to(element, SKIP_SELECTOR, body):
+        if matches_up_to(element, SKIP_SELECTOR, body) or is_type_annotation(element):
             continue
         text = prose_text(element)
         if text:
