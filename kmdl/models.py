@@ -95,6 +95,34 @@ def build_lstm_classifier(image_shape, n_classes, units=64, name="lstm_classifie
     return keras.Model(inputs, outputs, name=name)
 
 
+def build_simple_rnn_classifier(image_shape, n_classes, units=64, name="simple_rnn_classifier"):
+    """Build a plain RNN (no gates, no cell state) that reads an image one row at a time.
+
+    The same model as :func:`build_lstm_classifier` with ``keras.layers.SimpleRNN``
+    in place of the LSTM: each step's hidden state is
+    ``tanh(W x_t + U h_{t-1} + b)``.
+
+    Parameters
+    ----------
+    image_shape : tuple of int
+        (height, width) or (height, width, channels).
+    n_classes : int
+    units : int, default=64
+        Size of the hidden state.
+
+    Returns
+    -------
+    keras.Model
+    """
+    height, width = image_shape[0], image_shape[1]
+    channels = image_shape[2] if len(image_shape) == 3 else 1
+    inputs = keras.Input(shape=(height, width, channels), name="image")
+    rows = layers.Reshape((height, width * channels), name="rows_as_steps")(inputs)
+    state = layers.SimpleRNN(units, name="simple_rnn")(rows)
+    outputs = layers.Dense(n_classes, activation="softmax", name="class_probabilities")(state)
+    return keras.Model(inputs, outputs, name=name)
+
+
 def compile_classifier(model, learning_rate=1e-3):
     """Compile ``model`` with Adam, categorical cross-entropy and accuracy, and return it."""
     model.compile(

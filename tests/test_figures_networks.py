@@ -199,3 +199,19 @@ def test_lstm_trace_plot_aligns_rows(lstm_and_rows, digits):
 
     with pytest.raises(ValueError, match="has 4 steps but the image has 8 rows"):
         plot_lstm_trace(digits.images[0], {key: value[:4] for key, value in trace.items()})
+
+
+def test_simple_rnn_has_one_weight_block():
+    from kmdl.models import build_lstm_classifier, build_simple_rnn_classifier
+
+    simple = build_simple_rnn_classifier((8, 8, 1), 10, units=6)
+    lstm = build_lstm_classifier((8, 8, 1), 10, units=6)
+    simple_kernel, simple_recurrent, _ = simple.get_layer("simple_rnn").get_weights()
+    lstm_kernel, lstm_recurrent, _ = lstm.get_layer("lstm").get_weights()
+
+    assert simple.output_shape == (None, 10)
+    assert simple_kernel.shape == (8, 6)
+    assert simple_recurrent.shape == (6, 6)
+    # The LSTM stacks four blocks: input gate, forget gate, candidate, output gate.
+    assert lstm_kernel.shape == (8, 4 * 6)
+    assert lstm_recurrent.shape == (6, 4 * 6)
