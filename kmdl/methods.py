@@ -14,12 +14,12 @@ listing the methods never imports TensorFlow.
 from dataclasses import dataclass
 from importlib import import_module
 
-# Name of the method that ``kmdl run`` uses without --method.
+#: Name of the method that ``kmdl run`` uses without ``--method``.
 DEFAULT_METHOD = "kmeans"
 
-# Input layouts a method can ask for. Both come from the same ImageDataset:
-# "images" is float32 of shape (n, height, width, channels) in [0, 1], and
-# "flat" is the same pixels reshaped to (n, height * width * channels).
+#: Input layouts a method can ask for. Both come from the same ImageDataset:
+#: "images" is float32 of shape (n, height, width, channels) in [0, 1], and
+#: "flat" is the same pixels reshaped to (n, height * width * channels).
 INPUT_LAYOUTS = ("images", "flat")
 
 
@@ -78,6 +78,9 @@ def make_pseudo_label(n_clusters, seed, epochs):
     return PseudoLabelClassifier(n_clusters=n_clusters, epochs=epochs, random_state=seed)
 
 
+#: The methods that ``kmdl run --method NAME`` accepts, by name.
+#:
+#: :meta hide-value:
 METHODS = {
     "kmeans": Method(
         "K-means (scikit-learn, 10 k-means++ restarts) on the flattened pixels",
