@@ -82,6 +82,7 @@ class TinyProject:
         (self.src / "conf.py").write_text(conf)
         (self.src / "index.md").write_text(INDEX)
         self.set_package_value(1)
+        self.set_unimported_module("NAME = 'first'\n")
         self.set_data("x\n1\n")
         self.set_page_file("first")
         self.set_prose("uses_pkg", "Prose, first version.")
@@ -89,6 +90,9 @@ class TinyProject:
 
     def set_package_value(self, value):
         (self.src / "tinypkg" / "__init__.py").write_text(f"VALUE = {value}\n")
+
+    def set_unimported_module(self, text):
+        (self.src / "tinypkg" / "unused.py").write_text(text)
 
     def set_data(self, text):
         (self.src / "data" / "table.csv").write_text(text)
@@ -150,6 +154,15 @@ def test_package_change_reruns_importing_page(project, outdir):
     assert after["no_pkg"][1] == before["no_pkg"][1]
 
 
+def test_unimported_module_change_reuses_outputs(project):
+    before = project.build()
+    project.set_unimported_module("NAME = 'second'\n")
+    after = project.build()
+
+    assert after["uses_pkg"][1] == before["uses_pkg"][1]
+    assert after["no_pkg"][1] == before["no_pkg"][1]
+
+
 def test_data_change_reruns_every_page(project):
     before = project.build()
     project.set_data("x\n2\n")
@@ -187,19 +200,54 @@ def test_without_extension_outputs_go_stale(tmp_path):
     assert after["uses_pkg"][1] == before["uses_pkg"][1]
 
 
-def test_imported_packages_reads_import_lines():
+def load_extension():
     sys.path.insert(0, str(EXT_DIR))
     try:
-        from kmdl_cache_key import imported_packages
+        import kmdl_cache_key
     finally:
         sys.path.remove(str(EXT_DIR))
+    return kmdl_cache_key
 
+
+def test_imported_modules_reads_import_lines():
+    extension = load_extension()
     text = textwrap.dedent(
         """
-        import numpy as np
-        from kmdl.metrics import clustering_scores
+        import numpy as np, kmdl.data
+        from kmdl.metrics import (clustering_scores,
+                                  match_clusters)
         kmdl_like = 1
         # import kmdlx
         """
     )
-    assert imported_packages(text, ["kmdl", "kmdlx", "numpy", "scipy"]) == ["kmdl", "numpy"]
+
+    found = extension.imported_modules(text, ["kmdl", "kmdlx", "scipy"])
+
+    assert list(found) == ["kmdl"]
+    assert "kmdl.data" in found["kmdl"]
+    assert "kmdl.metrics" in found["kmdl"]
+    assert "kmdl.metrics.match_clusters" in found["kmdl"]
+
+
+def test_package_modules_follow_imports(tmp_path):
+    extension = load_extension()
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("from .base import VALUE\n")
+    (package / "base.py").write_text("VALUE = 1\n")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "lazy.py").write_text(
+        "def load():\n    from ..extra import NAME\n    return NAME\n"
+    )
+    (package / "extra.py").write_text("NAME = 'x'\n")
+    (package / "registry.py").write_text("MODULES = ['pkg.extra']\n")
+    (package / "alone.py").write_text("")
+
+    modules = extension.PackageModules("pkg", package)
+
+    assert modules.closure(["pkg.base"]) == ["pkg", "pkg.base"]
+    assert modules.closure(["pkg.sub.lazy"]) == [
+        "pkg", "pkg.base", "pkg.extra", "pkg.sub", "pkg.sub.lazy",
+    ]
+    assert "pkg.extra" in modules.closure(["pkg.registry"])
+    assert "pkg.alone" not in modules.closure(["pkg", "pkg.sub.lazy", "pkg.registry"])

@@ -10,8 +10,9 @@ This extension appends one extra code cell, tagged ``remove-cell``, to each
 MyST Markdown notebook when Sphinx reads it. The cell is a Python comment that
 contains hashes of what the outputs depend on besides the page's own code:
 
-* the files of each package in ``kmdl_cache_key_packages`` (default ``kmdl``)
-  that the page imports, found on ``sys.path`` without importing it;
+* the modules of each package in ``kmdl_cache_key_packages`` (default
+  ``kmdl``) that the page imports, with the modules they import in turn and the
+  package's non-Python files, found on ``sys.path`` without importing it;
 * the data files matched by ``kmdl_cache_key_files`` (globs relative to the
   Sphinx source folder), for every notebook page;
 * the installed versions of ``kmdl_cache_key_distributions`` and of Python,
@@ -22,8 +23,8 @@ contains hashes of what the outputs depend on besides the page's own code:
 The cell takes part in the notebook hash, so a change to any of these makes the
 page's cache entry miss and the page runs again. A change to prose changes no
 code cell and runs nothing. The cell contains only a comment, so running it costs
-nothing, and readers never see it on the page; it does appear as the last cell
-of the page's downloadable ``.ipynb``.
+nothing. It is removed from the page, and kmdl_launch removes it from the
+page's downloadable ``.ipynb``.
 
 Sphinx rereads only pages whose source changed. The key of each page is kept in
 the build environment, and ``env-get-outdated`` marks a page outdated when its
@@ -32,6 +33,7 @@ key differs from the one it was last read with.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -104,14 +106,129 @@ def distribution_versions(names):
     return versions
 
 
-def imported_packages(text, packages):
-    """Return the names in ``packages`` that an ``import`` or ``from`` line of ``text`` names."""
-    found = []
-    for name in packages:
-        pattern = rf"^\s*(?:import|from)\s+{re.escape(name)}\b"
-        if re.search(pattern, text, flags=re.MULTILINE):
-            found.append(name)
-    return sorted(found)
+IMPORT_LINE = re.compile(r"^[ \t]*import[ \t]+([\w. \t,]+)", re.MULTILINE)
+FROM_LINE = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.MULTILINE)
+
+
+def imported_names(text):
+    """Return the dotted names that the ``import`` and ``from`` lines of ``text`` name.
+
+    ``from a.b import c, d`` gives ``a.b``, ``a.b.c`` and ``a.b.d``, because
+    ``c`` may be a submodule; names that are not modules are dropped later.
+    """
+    names = set()
+    for match in IMPORT_LINE.finditer(text):
+        for part in match.group(1).split(","):
+            words = part.split()
+            if words:
+                names.add(words[0])
+    for match in FROM_LINE.finditer(text):
+        module = match.group(1)
+        names.add(module)
+        for part in match.group(2).strip("()").split(","):
+            words = part.split()
+            if words and words[0] != "*":
+                names.add(f"{module}.{words[0]}")
+    return names
+
+
+class PackageModules:
+    """The modules of one package, the imports between them, and their hashes.
+
+    Imports are read with ``ast`` from every module, inside functions too, and a
+    string constant that names one of the package's modules counts as an import,
+    because registries load modules by name with ``importlib.import_module``.
+    """
+
+    def __init__(self, name, directory):
+        self.name = name
+        self.directory = Path(directory)
+        self.files = {}
+        data_files = []
+        for path in package_files(self.directory):
+            if path.suffix == ".py":
+                self.files[self.module_name(path)] = path
+            else:
+                data_files.append(path)
+        self.data_hash = hash_files(data_files, self.directory)
+        self.imports = {module: self.read_imports(module) for module in self.files}
+
+    def module_name(self, path):
+        parts = list(path.relative_to(self.directory).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        return ".".join([self.name, *parts])
+
+    def read_imports(self, module):
+        path = self.files[module]
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+        is_package = path.name == "__init__.py"
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = self.resolve_relative(module, node.module, node.level, is_package)
+                names.add(base)
+                names.update(f"{base}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names.add(node.value)
+        return self.known(names)
+
+    @staticmethod
+    def resolve_relative(module, target, level, is_package):
+        if level == 0:
+            return target or ""
+        parts = module.split(".")
+        keep = len(parts) - level + (1 if is_package else 0)
+        base = parts[:keep]
+        return ".".join(base + ([target] if target else []))
+
+    def known(self, names):
+        """Return the names that are modules of this package, with their parent packages."""
+        found = set()
+        for name in names:
+            parts = name.split(".")
+            for end in range(1, len(parts) + 1):
+                candidate = ".".join(parts[:end])
+                if candidate in self.files:
+                    found.add(candidate)
+        return found
+
+    def closure(self, modules):
+        """Return ``modules`` and every module of the package that they import, recursively."""
+        seen = set()
+        stack = list(self.known(modules))
+        while stack:
+            module = stack.pop()
+            if module not in seen:
+                seen.add(module)
+                stack.extend(self.imports[module] - seen)
+        return sorted(seen)
+
+    def hash_modules(self, modules):
+        """Hash the files of ``modules`` and the package's non-Python files."""
+        files = [self.files[module] for module in modules]
+        return hashlib.sha256(
+            (hash_files(files, self.directory) + self.data_hash).encode()
+        ).hexdigest()
+
+
+def imported_modules(text, packages):
+    """Return {package: sorted names it imports} for the packages that ``text`` imports.
+
+    NOTE: only ``import`` and ``from`` lines count; a page that loads a module by
+    name (``importlib.import_module("kmdl.x")``) must also import it plainly.
+    """
+    names = imported_names(text)
+    found = {}
+    for package in packages:
+        modules = sorted(
+            name for name in names if name == package or name.startswith(f"{package}.")
+        )
+        if modules:
+            found[package] = modules
+    return found
 
 
 def front_matter_depends(text):
@@ -130,10 +247,10 @@ class CacheKeyInputs:
     """Hashes of the packages, data files and versions that page outputs depend on."""
 
     def __init__(self, config, srcdir):
-        self.package_hashes = {}
-        for name in config.kmdl_cache_key_packages:
-            directory = find_package_dir(name)
-            self.package_hashes[name] = hash_files(package_files(directory), directory)
+        self.packages = {
+            name: PackageModules(name, find_package_dir(name))
+            for name in config.kmdl_cache_key_packages
+        }
 
         srcdir = Path(srcdir)
         data_files = set()
@@ -156,8 +273,13 @@ class CacheKeyInputs:
         return digest.hexdigest()
 
     def key_lines(self, imports, depends=()):
-        """Return the key's comment lines for a page that imports ``imports``."""
-        lines = [f"# {name} sources sha256={self.package_hashes[name]}" for name in imports]
+        """Return the key's comment lines for a page; ``imports`` maps package to names."""
+        lines = []
+        for name, names in sorted(imports.items()):
+            package = self.packages[name]
+            modules = package.closure(names)
+            lines.append(f"# {name} modules: {' '.join(modules)}")
+            lines.append(f"# {name} sources sha256={package.hash_modules(modules)}")
         lines.append(f"# data files sha256={self.data_hash}")
         lines.append(f"# package versions sha256={self.versions_hash}")
         if depends:
@@ -187,7 +309,7 @@ def on_env_get_outdated(app, env, added, changed, removed):
         if docname in removed or docname in changed:
             continue
         # An entry stored by an older version of this extension has another shape.
-        if not isinstance(entry, tuple) or len(entry) != 3:
+        if not isinstance(entry, tuple) or len(entry) != 3 or not isinstance(entry[0], dict):
             outdated.append(docname)
             continue
         imports, depends, lines = entry
@@ -206,7 +328,7 @@ def on_source_read(app, docname, source):
     text = source[0]
     if not is_myst_markdown_notebook(text):
         return
-    imports = imported_packages(text, app.config.kmdl_cache_key_packages)
+    imports = imported_modules(text, app.config.kmdl_cache_key_packages)
     depends = front_matter_depends(text)
     lines = app.env.kmdl_cache_key_inputs.key_lines(imports, depends)
     app.env.kmdl_cache_keys[docname] = (imports, depends, lines)
