@@ -371,11 +371,11 @@ def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
     np.save(out_dir / "assignments.npy", assignments, allow_pickle=False)
 
     figure = plot_cluster_samples(dataset.images, assignments, n_clusters, random_state=seed)
-    figure.savefig(out_dir / "clusters.png", dpi=100)
+    figure.savefig(out_dir / "clusters.png", dpi=100, bbox_inches="tight")
     plt.close(figure)
     if dataset.labels is not None:
         figure = plot_matched_confusion(dataset.classes[dataset.labels], assignments)
-        figure.savefig(out_dir / "confusion.png", dpi=100)
+        figure.savefig(out_dir / "confusion.png", dpi=100, bbox_inches="tight")
         plt.close(figure)
         written.append("confusion.png")
     return written

@@ -63,7 +63,11 @@ def plot_cluster_samples(images, assignments, n_clusters=None, *, per_cluster=8,
     n_drawn = min(n_clusters, max_clusters)
     rng = np.random.default_rng(random_state)
     figure, axes = plt.subplots(
-        n_drawn, per_cluster, figsize=(0.9 * per_cluster + 1.2, 0.9 * n_drawn + 0.6), squeeze=False
+        n_drawn,
+        per_cluster,
+        figsize=(0.9 * per_cluster + 1.2, 0.9 * n_drawn + 0.6),
+        squeeze=False,
+        layout="constrained",
     )
     for cluster in range(n_drawn):
         members = np.flatnonzero(assignments == cluster)
@@ -82,7 +86,6 @@ def plot_cluster_samples(images, assignments, n_clusters=None, *, per_cluster=8,
     if n_drawn < n_clusters:
         title += f" (first {n_drawn} of {n_clusters} clusters)"
     figure.suptitle(title)
-    figure.tight_layout()
     return figure
 
 
@@ -123,8 +126,10 @@ def plot_matched_confusion(y_true, assignments, *, ax=None):
     predicted_names = np.array([predicted_name[cluster] for cluster in assignments.tolist()], dtype=object)
     order = names + extra
     if ax is None:
-        size = min(4.0 + 0.35 * len(order), 14.0)
-        _, ax = plt.subplots(figsize=(size, size * 0.85))
+        # One column per class and unmatched cluster, one row per class.
+        width = min(3.5 + 0.4 * len(order), 16.0)
+        height = min(3.0 + 0.4 * len(names), 14.0)
+        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
     display = ConfusionMatrixDisplay.from_predictions(
         true_names,
         predicted_names,
@@ -153,5 +158,4 @@ def plot_matched_confusion(y_true, assignments, *, ax=None):
     ax.set_xlabel("Class matched to the cluster")
     ax.set_ylabel("True class")
     ax.set_title(f"Clusters matched to classes (ACC = {accuracy:.3f})")
-    display.figure_.tight_layout()
     return display.figure_
