@@ -355,16 +355,17 @@ def _run(args, out):
 
 
 def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from kmdl.figures.cluster_plots import plot_cluster_samples, plot_matched_confusion
 
+    # Remove every earlier output first, so that a confusion.png from an
+    # earlier run with labels cannot sit beside results without labels.
     replaced = [name for name in OUTPUT_FILES if (out_dir / name).exists()]
     if replaced:
         print(f"kmdl: --overwrite: replacing {', '.join(replaced)} in {out_dir}", file=sys.stderr)
+        for name in replaced:
+            (out_dir / name).unlink()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = ["metrics.json", "assignments.npy", "clusters.png"]
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -152,6 +152,16 @@ def test_existing_out_dir_needs_overwrite(tmp_path, capsys, unlabelled_folder):
     assert (out_dir / "notes.txt").read_text() == "keep me"
 
 
+def test_overwrite_removes_stale_confusion(tmp_path, capsys, labelled_folder, unlabelled_folder):
+    out_dir = tmp_path / "result"
+    assert run(["run", "--data", str(labelled_folder), "--out", str(out_dir), "--quiet"], capsys)[0] == 0
+    assert (out_dir / "confusion.png").exists()
+    argv = ["run", "--data", str(unlabelled_folder), "--clusters", "2", "--out", str(out_dir), "--quiet", "--overwrite"]
+    assert run(argv, capsys)[0] == 0
+    assert not (out_dir / "confusion.png").exists()
+    assert read_metrics(out_dir)["acc"] is None
+
+
 def test_out_dir_that_is_a_file(tmp_path, capsys, unlabelled_folder):
     target = tmp_path / "file.txt"
     target.write_text("x")
