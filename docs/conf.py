@@ -25,6 +25,7 @@ extensions = [
     "kmdl_i18n",
     "kmdl_cache_key",
     "kmdl_launch",
+    "kmdl_zh_search",
     # MathJax served from the site itself: no page loads anything from another host.
     "sphinx-mathjax-offline",
 ]
