@@ -181,6 +181,17 @@ def test_page_file_change_reruns_only_that_page(project):
     assert after["uses_pkg"][1] == before["uses_pkg"][1]
 
 
+def test_new_page_updates_other_pages_navigation(project):
+    project.build()
+    (project.src / "extra.md").write_text("# Extra page\n\nProse.\n")
+    index = (project.src / "index.md").read_text().replace("no_pkg\n", "no_pkg\nextra\n")
+    (project.src / "index.md").write_text(index)
+    after = project.build()
+
+    assert "Extra page" in after["uses_pkg"][2]
+    assert "Extra page" in after["no_pkg"][2]
+
+
 def test_key_cell_hidden_from_page(project):
     pages = project.build()
 

@@ -29,6 +29,11 @@ page's downloadable ``.ipynb``.
 Sphinx rereads only pages whose source changed. The key of each page is kept in
 the build environment, and ``env-get-outdated`` marks a page outdated when its
 key differs from the one it was last read with.
+
+Sphinx also writes only the pages it reread, so adding a page or changing a
+title leaves the old sidebar and previous/next links on every other page. When
+the titles or the tables of contents differ from the last build, every page is
+written again (from the stored doctrees, without executing anything).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.metadata
+import json
 import importlib.util
 import platform
 import re
@@ -335,6 +341,24 @@ def on_source_read(app, docname, source):
     source[0] = text.rstrip("\n") + key_cell(lines)
 
 
+def navigation_fingerprint(env):
+    """Hash every page's title and every table of contents of the environment."""
+    titles = {docname: env.titles[docname].astext() for docname in sorted(env.titles)}
+    toctrees = {docname: list(children) for docname, children in env.toctree_includes.items()}
+    text = json.dumps([titles, toctrees], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def on_env_get_updated(app, env):
+    fingerprint = navigation_fingerprint(env)
+    previous = getattr(env, "kmdl_navigation_fingerprint", None)
+    env.kmdl_navigation_fingerprint = fingerprint
+    if previous is None or previous == fingerprint:
+        return []
+    logger.info("kmdl_cache_key: titles or tables of contents changed; writing every page")
+    return sorted(env.found_docs)
+
+
 def on_env_purge_doc(app, env, docname):
     getattr(env, "kmdl_cache_keys", {}).pop(docname, None)
 
@@ -355,6 +379,7 @@ def setup(app):
     app.connect("builder-inited", on_builder_inited)
     app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("source-read", on_source_read)
+    app.connect("env-get-updated", on_env_get_updated)
     app.connect("env-purge-doc", on_env_purge_doc)
     app.connect("env-merge-info", on_env_merge_info)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
