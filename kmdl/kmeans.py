@@ -119,6 +119,14 @@ def init_kmeans_plusplus(X, n_clusters, random_state):
     return centroids
 
 
+def _flatten_image_stack(X):
+    """Flatten an image stack (n, h, w[, c]) to (n, h * w * c); leave other input alone."""
+    array = np.asarray(X) if not hasattr(X, "shape") else X
+    if getattr(array, "ndim", 2) > 2:
+        return np.asarray(array).reshape(array.shape[0], -1)
+    return X
+
+
 class TeachingKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """K-means (Lloyd's algorithm) written out step by step, with its history.
 
@@ -222,14 +230,15 @@ class TeachingKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n, d)
+        X : array-like of shape (n, d), or an image stack (n, h, w[, c])
+            Image stacks are flattened to one vector per image.
         y : ignored
 
         Returns
         -------
         self
         """
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        X = validate_data(self, _flatten_image_stack(X), dtype=[np.float64, np.float32])
         X = X.astype(np.float64, copy=False)
         given = self._check_params(X)
         # Centre the data, as scikit-learn does: smaller numbers lose less
@@ -268,17 +277,17 @@ class TeachingKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def predict(self, X):
         """Return the nearest centroid of each sample in X."""
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_data(self, _flatten_image_stack(X), dtype=[np.float64, np.float32], reset=False)
         return assign(X.astype(np.float64, copy=False), self.cluster_centers_)[0]
 
     def transform(self, X):
         """Return the Euclidean distance of each sample to each centroid."""
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_data(self, _flatten_image_stack(X), dtype=[np.float64, np.float32], reset=False)
         return np.sqrt(squared_distances(X.astype(np.float64, copy=False), self.cluster_centers_))
 
     def score(self, X, y=None):
         """Return the negative inertia of X, as scikit-learn's KMeans does."""
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_data(self, _flatten_image_stack(X), dtype=[np.float64, np.float32], reset=False)
         return -float(assign(X.astype(np.float64, copy=False), self.cluster_centers_)[1].sum())

@@ -63,3 +63,11 @@ def test_predict_and_transform(digits):
     assert distances.shape == (5, 10)
     np.testing.assert_array_equal(distances.argmin(axis=1), model.labels_[:5])
     assert model.score(X) == pytest.approx(-model.inertia_)
+
+
+def test_image_stack_is_flattened(digits):
+    from_images = TeachingKMeans(n_clusters=10, random_state=0).fit(digits.images)
+    from_vectors = TeachingKMeans(n_clusters=10, random_state=0).fit(digits.flat)
+    np.testing.assert_array_equal(from_images.labels_, from_vectors.labels_)
+    assert from_images.n_features_in_ == 64
+    np.testing.assert_array_equal(from_images.predict(digits.images[:7]), from_vectors.labels_[:7])
