@@ -31,10 +31,10 @@ TRANSLATED_SUFFIX = "<translated>"
 
 
 def is_translated_document(document: nodes.document) -> bool:
-    """Tell whether ``document`` holds one translated message.
+    """Tell whether ``document`` contains one translated message.
 
     Sphinx's ``Locale`` transform names these documents
-    ``'{source}:{line}:<translated>'`` (Sphinx 7 to 9).
+    ``'{source}:{line}:<translated>'`` (checked with Sphinx 9.0).
     """
     return str(document.get("source", "")).endswith(TRANSLATED_SUFFIX)
 
