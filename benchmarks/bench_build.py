@@ -8,8 +8,11 @@ docs/locale), each into a temporary folder with its own jupyter-cache:
 3. fresh output, warm cache: new output and doctrees, the cache from step 1,
    which is what a CI run with a restored cache does.
 
-For each build it records the wall time and how many notebooks MyST-NB
-executed, read from Sphinx's log. The second language must execute nothing.
+The builds use a copy of the last commit (``git archive HEAD``), with that
+copy first on PYTHONPATH so the pages' kernels import its kmdl: edits made to
+the working tree while the benchmark runs change nothing. For each build it
+records the wall time and how many notebooks MyST-NB executed, read from
+Sphinx's log. The second language must execute nothing.
 The figures go to docs/_data/build-times.json, which docs/build-times.md shows.
 The measured times depend on the machine, which the JSON records too.
 
@@ -33,8 +36,7 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-DEFAULT_OUTPUT = DOCS / "_data" / "build-times.json"
+DEFAULT_OUTPUT = ROOT / "docs" / "_data" / "build-times.json"
 
 # Targets for a 2-core machine, shown next to the figures.
 TARGETS = {"clean_seconds": 300, "no_change_seconds": 30, "second_language_executed": 0}
@@ -43,15 +45,23 @@ EXECUTED = re.compile(r"Executed notebook in ")
 FROM_CACHE = re.compile(r"Using cached notebook: ")
 
 
-def site_languages():
+def site_languages(docs):
     """Return English followed by every language that has a catalog in docs/locale."""
-    locale = DOCS / "locale"
+    locale = docs / "locale"
     translated = sorted(
         child.name
         for child in locale.iterdir()
         if (child / "LC_MESSAGES").is_dir()
     ) if locale.is_dir() else []
     return ["en"] + [language for language in translated if language != "en"]
+
+
+def export_commit(target):
+    """Write the files of the last commit to ``target``; return the short commit id."""
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return git_commit()
 
 
 def build(language, workdir, cache, first_language):
@@ -68,14 +78,16 @@ def build(language, workdir, cache, first_language):
         f"language={language}",
         "-d",
         str(workdir / "doctrees" / language),
-        str(DOCS),
+        str(workdir / "source" / "docs"),
         str(workdir / "html" / language),
     ]
     if language != first_language:
         command[6:6] = ["-D", "kmdl_i18n_cached_only=1"]
-    env = dict(os.environ, KMDL_NB_CACHE=str(cache))
+    source = workdir / "source"
+    python_path = os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, KMDL_NB_CACHE=str(cache), PYTHONPATH=python_path)
     start = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=source)
     seconds = time.perf_counter() - start
     log = result.stdout + result.stderr
     if result.returncode != 0:
@@ -122,21 +134,22 @@ def git_commit():
     return result.stdout.strip() or None
 
 
-def measure(languages):
-    with tempfile.TemporaryDirectory(prefix="kmdl-bench-build-") as tmp:
-        workdir = Path(tmp)
-        cache = workdir / "jupyter_cache"
-        print(f"clean build of {', '.join(languages)} ...", flush=True)
-        clean = build_all(languages, workdir, cache)
-        print(f"  {clean['total_seconds']} s", flush=True)
-        print("rebuild with nothing changed ...", flush=True)
-        no_change = build_all(languages, workdir, cache)
-        print(f"  {no_change['total_seconds']} s", flush=True)
-        print("fresh output with the warm cache ...", flush=True)
-        shutil.rmtree(workdir / "html")
-        shutil.rmtree(workdir / "doctrees")
-        warm = build_all(languages, workdir, cache)
-        print(f"  {warm['total_seconds']} s", flush=True)
+def measure(workdir, languages):
+    """Run the clean, no-change and warm-cache builds in ``workdir``; return their figures."""
+    cache = workdir / "jupyter_cache"
+    print(f"clean build of {', '.join(languages)} ...", flush=True)
+    clean = build_all(languages, workdir, cache)
+    print(f"  {clean['total_seconds']} s", flush=True)
+
+    print("rebuild with nothing changed ...", flush=True)
+    no_change = build_all(languages, workdir, cache)
+    print(f"  {no_change['total_seconds']} s", flush=True)
+
+    print("fresh output with the warm cache ...", flush=True)
+    shutil.rmtree(workdir / "html")
+    shutil.rmtree(workdir / "doctrees")
+    warm = build_all(languages, workdir, cache)
+    print(f"  {warm['total_seconds']} s", flush=True)
     return {"clean": clean, "no_change": no_change, "warm_cache": warm}
 
 
@@ -150,12 +163,15 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
-    languages = site_languages()
     load_average = round(os.getloadavg()[0], 2)
-    builds = measure(languages)
+    with tempfile.TemporaryDirectory(prefix="kmdl-bench-build-") as tmp:
+        workdir = Path(tmp)
+        commit = export_commit(workdir / "source")
+        languages = site_languages(workdir / "source" / "docs")
+        builds = measure(workdir, languages)
     record = {
         "measured_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "commit": git_commit(),
+        "commit": commit,
         "machine": {
             "cpu_count": os.cpu_count(),
             "cpu_model": cpu_model(),
