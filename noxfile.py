@@ -108,13 +108,14 @@ def i18n(session):
 
 
 # Debian packages for the browser tests. Playwright drives Debian's Chromium
-# because no browser can be downloaded at install time. The CJK font renders the
-# Chinese pages, and npm installs axe-core.
-BROWSER_DEBIAN_PACKAGES = ["chromium", "fonts-noto-cjk", "npm"]
+# because no browser can be downloaded at install time, and the CJK font renders
+# the Chinese pages. npm, which installs axe-core, is only installed from Debian
+# when no npm is on PATH, because a Node.js from elsewhere brings its own.
+BROWSER_DEBIAN_PACKAGES = ["chromium", "fonts-noto-cjk"]
 
 
 def install_debian_packages(session, packages):
-    """Install the Debian packages that are missing with apt-get; skip when none is."""
+    """Install the missing packages (and npm when none is on PATH) with apt-get."""
     missing = []
     for package in packages:
         status = subprocess.run(
@@ -122,6 +123,8 @@ def install_debian_packages(session, packages):
         )
         if status.stdout != "install ok installed":
             missing.append(package)
+    if shutil.which("npm") is None:
+        missing.append("npm")
     if not missing:
         return
     if shutil.which("apt-get") is None:
