@@ -1,0 +1,280 @@
+"""The clustering benchmark: classical baselines beside the deep methods, over several seeds.
+
+``benchmarks/bench_clustering.py`` is the command-line front end, and the
+results page runs :func:`run_benchmark` at build time. Each method is a
+factory ``factory(n_clusters, seed)`` returning an unfitted estimator with
+``fit_predict``. Every (method, seed) run is scored with ACC, NMI and ARI
+against the true labels, which no method sees.
+
+With ``isolate=True`` each method runs in a fresh Python process, started
+with the ``spawn`` method, so its peak resident memory can be read from the
+operating system and no TensorFlow state leaks between methods. The peak
+includes the interpreter with NumPy, scikit-learn and TensorFlow loaded,
+about 0.5-0.7 GiB before any data.
+"""
+
+import resource
+import sys
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+import numpy as np
+
+from kmdl.metrics import clustering_scores
+
+METRICS = ("acc", "nmi", "ari")
+
+
+def make_kmeans_pixels(n_clusters, seed):
+    """Return K-means (10 k-means++ restarts) for the flattened pixels."""
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=n_clusters, n_init=10, random_state=seed)
+
+
+def make_spectral(n_clusters, seed):
+    """Return spectral clustering on a 10-nearest-neighbour graph of the pixels (sparse, no n x n matrix)."""
+    from sklearn.cluster import SpectralClustering
+
+    return SpectralClustering(
+        n_clusters=n_clusters, affinity="nearest_neighbors", n_neighbors=10, random_state=seed
+    )
+
+
+class TSNEKMeans:
+    """t-SNE to two dimensions, then K-means; a baseline with only ``fit_predict``.
+
+    t-SNE has no ``transform`` for new samples, so this baseline clusters
+    only the data it is fitted on.
+    """
+
+    def __init__(self, n_clusters=10, random_state=0):
+        self.n_clusters = n_clusters
+        self.random_state = random_state
+
+    def fit_predict(self, X, y=None):
+        """Embed X with t-SNE and return the K-means cluster of each sample."""
+        from sklearn.cluster import KMeans
+        from sklearn.manifold import TSNE
+
+        embedding = TSNE(n_components=2, random_state=self.random_state).fit_transform(X)
+        kmeans = KMeans(n_clusters=self.n_clusters, n_init=10, random_state=self.random_state)
+        return kmeans.fit_predict(embedding)
+
+
+def make_tsne_kmeans(n_clusters, seed):
+    """Return t-SNE (2-D, perplexity 30) followed by K-means."""
+    return TSNEKMeans(n_clusters=n_clusters, random_state=seed)
+
+
+def make_dec_kmeans_init(n_clusters, seed):
+    """Return DEC with K-means initial centres and its default autoencoder."""
+    from kmdl.deep.dec import DEC
+
+    return DEC(n_clusters=n_clusters, init="kmeans", random_state=seed)
+
+
+def make_dec_random_init(n_clusters, seed):
+    """Return DEC with randomly drawn initial centres and its default autoencoder."""
+    from kmdl.deep.dec import DEC
+
+    return DEC(n_clusters=n_clusters, init="random", random_state=seed)
+
+
+def make_deepcluster(n_clusters, seed):
+    """Return DeepCluster-style alternation with its defaults."""
+    from kmdl.deep.deepcluster import DeepCluster
+
+    return DeepCluster(n_clusters=n_clusters, random_state=seed)
+
+
+def make_recommended(n_clusters, seed):
+    """Return the recommended pipeline with its defaults."""
+    from kmdl.deep.recommended import RecommendedClustering
+
+    return RecommendedClustering(n_clusters=n_clusters, random_state=seed)
+
+
+@dataclass(frozen=True)
+class BenchmarkMethod:
+    """A method in the benchmark.
+
+    Attributes
+    ----------
+    label : str
+        Name shown in the table.
+    factory : callable
+        ``factory(n_clusters, seed)`` returns an estimator with ``fit_predict``.
+    input : {"flat", "images"}
+        Layout the method is fitted on.
+    """
+
+    label: str
+    factory: object
+    input: str
+
+
+#: Methods in the order of the table.
+BENCHMARK_METHODS = {
+    "kmeans-pixels": BenchmarkMethod("K-means on pixels", make_kmeans_pixels, "flat"),
+    "spectral": BenchmarkMethod("Spectral clustering (10-NN graph)", make_spectral, "flat"),
+    "tsne-kmeans": BenchmarkMethod("t-SNE + K-means", make_tsne_kmeans, "flat"),
+    "dec-kmeans-init": BenchmarkMethod("DEC, K-means init", make_dec_kmeans_init, "images"),
+    "dec-random-init": BenchmarkMethod("DEC, random init", make_dec_random_init, "images"),
+    "deepcluster": BenchmarkMethod("DeepCluster-style", make_deepcluster, "images"),
+    "recommended": BenchmarkMethod("Recommended pipeline", make_recommended, "images"),
+}
+
+
+def peak_memory_mib():
+    """Return this process's peak resident memory in MiB (Linux and macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports KiB, macOS bytes.
+    return peak / (1024.0**2 if sys.platform == "darwin" else 1024.0)
+
+
+def run_method(name, dataset_source, seeds, n_clusters, indices=None):
+    """Fit one method once per seed and return its runs.
+
+    Parameters
+    ----------
+    name : str
+        Key of :data:`BENCHMARK_METHODS`.
+    dataset_source : str
+        Name or folder for :func:`kmdl.data.load_dataset`.
+    seeds : sequence of int
+    n_clusters : int
+    indices : ndarray or None
+        Subset of samples to use, or None for all.
+
+    Returns
+    -------
+    runs : list of dict
+        One dict per seed: method, seed, acc, nmi, ari, seconds.
+    peak_mib : float
+        Peak resident memory of the process so far.
+    """
+    from kmdl.data import load_dataset
+
+    dataset = load_dataset(dataset_source)
+    method = BENCHMARK_METHODS[name]
+    X = dataset.flat if method.input == "flat" else dataset.images
+    y = dataset.labels
+    if indices is not None:
+        X, y = X[indices], y[indices]
+    runs = []
+    for seed in seeds:
+        estimator = method.factory(n_clusters, int(seed))
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=FutureWarning)
+            labels = estimator.fit_predict(X)
+        seconds = time.perf_counter() - start
+        runs.append({"method": name, "seed": int(seed), **clustering_scores(y, labels), "seconds": seconds})
+    return runs, peak_memory_mib()
+
+
+def summarise(runs, peaks):
+    """Return one summary row per method: mean and standard deviation of each metric and of the time.
+
+    Parameters
+    ----------
+    runs : list of dict
+        As returned by :func:`run_method`, for any number of methods.
+    peaks : dict
+        Peak memory in MiB by method name (None where it was not measured).
+
+    Returns
+    -------
+    list of dict
+    """
+    rows = []
+    for name in dict.fromkeys(run["method"] for run in runs):
+        mine = [run for run in runs if run["method"] == name]
+        row = {"method": name, "label": BENCHMARK_METHODS[name].label, "n_seeds": len(mine)}
+        for key in METRICS + ("seconds",):
+            values = np.array([run[key] for run in mine], dtype=float)
+            row[f"{key}_mean"] = float(values.mean())
+            row[f"{key}_std"] = float(values.std(ddof=1)) if values.size > 1 else 0.0
+        row["peak_mib"] = peaks.get(name)
+        rows.append(row)
+    return rows
+
+
+def stratified_subset(labels, max_samples, seed=0):
+    """Return sorted indices of at most ``max_samples`` samples, keeping the class proportions."""
+    from sklearn.model_selection import train_test_split
+
+    indices = np.arange(labels.shape[0])
+    if max_samples is None or max_samples >= labels.shape[0]:
+        return None
+    subset, _ = train_test_split(indices, train_size=max_samples, stratify=labels, random_state=seed)
+    return np.sort(subset)
+
+
+def run_benchmark(dataset="digits", seeds=(0, 1, 2, 3, 4), methods=None, max_samples=None, isolate=True, log=None):
+    """Run every method over every seed and return the per-run results and the summary.
+
+    Parameters
+    ----------
+    dataset : str, default="digits"
+        ``"digits"``, ``"mnist"``, ``"fashion_mnist"`` or a folder with images.npy and labels.npy.
+    seeds : sequence of int, default=(0, 1, 2, 3, 4)
+    methods : sequence of str or None, default=None
+        Keys of :data:`BENCHMARK_METHODS`; None runs all of them.
+    max_samples : int or None, default=None
+        Use a stratified subset of this many samples (the same for every method).
+    isolate : bool, default=True
+        Run each method in its own process and record its peak memory.
+        Without isolation, peak memory is not measured (None).
+    log : callable or None
+        Called with one line of progress text after each method.
+
+    Returns
+    -------
+    runs : list of dict
+    summary : list of dict
+        See :func:`summarise`.
+    """
+    from kmdl.data import load_dataset
+
+    names = list(BENCHMARK_METHODS) if methods is None else list(methods)
+    unknown = [name for name in names if name not in BENCHMARK_METHODS]
+    if unknown:
+        raise ValueError(f"methods {unknown} not found; choose from {', '.join(BENCHMARK_METHODS)}.")
+    dataset_object = load_dataset(dataset)
+    if dataset_object.labels is None:
+        raise ValueError(f"{dataset!r} has no labels.npy; the benchmark needs true labels to score clusters.")
+    n_clusters = dataset_object.n_classes
+    indices = stratified_subset(dataset_object.labels, max_samples)
+    runs, peaks = [], {}
+    for name in names:
+        if isolate:
+            with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+                method_runs, peak = pool.submit(run_method, name, dataset, list(seeds), n_clusters, indices).result()
+        else:
+            method_runs, peak = run_method(name, dataset, list(seeds), n_clusters, indices)[0], None
+        runs.extend(method_runs)
+        peaks[name] = peak
+        if log is not None:
+            accs = ", ".join(f"{run['acc']:.3f}" for run in method_runs)
+            log(f"{name}: ACC {accs}")
+    return runs, summarise(runs, peaks)
+
+
+def format_table(summary):
+    """Return the summary as a Markdown table: method, ACC/NMI/ARI mean ± std, time, peak memory."""
+    lines = [
+        "| Method | ACC | NMI | ARI | Time per run (s) | Peak memory (MiB) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in summary:
+        cells = [row["label"]]
+        cells += [f"{row[f'{key}_mean']:.3f} ± {row[f'{key}_std']:.3f}" for key in METRICS]
+        cells.append(f"{row['seconds_mean']:.1f}")
+        cells.append("n/a" if row["peak_mib"] is None else f"{row['peak_mib']:.0f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,330 @@
+"""Deep Embedded Clustering (DEC; Xie, Girshick and Farhadi, 2016) in Keras.
+
+DEC has two stages. First an autoencoder learns an embedding of the data
+(:class:`kmdl.deep.Autoencoder`). Then a clustering layer with one centre per
+cluster sits on the encoder, and encoder and centres are trained together:
+
+1. The soft assignment ``q[i, j]`` of sample i to cluster j is a Student's t
+   kernel of the distance between the embedding ``z_i`` and the centre
+   ``mu_j``, normalised over the clusters.
+2. The target distribution ``p`` squares ``q`` and divides by each cluster's
+   total soft count, then normalises each row. This sharpens confident
+   assignments and keeps large clusters from taking over.
+3. The loss is the Kullback-Leibler divergence KL(p || q). The target is held
+   fixed for ``update_interval`` gradient steps and then recomputed.
+4. Training stops when fewer than a fraction ``tol`` of the hard labels
+   change between two target updates, or after ``max_iter`` steps.
+
+The centres start either from K-means on the embedding (``init="kmeans"``,
+as in the paper) or at embedded samples drawn at random (``init="random"``),
+so that the two starts can be compared.
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin, clone
+from sklearn.cluster import KMeans
+from sklearn.utils.validation import check_is_fitted
+
+import kmdl.utils  # noqa: F401  (sets KERAS_BACKEND and TF_CPP_MIN_LOG_LEVEL)
+import keras
+from keras import ops
+
+from kmdl.deep._base import (
+    check_choice,
+    check_n_clusters_fit,
+    check_positive_int,
+    check_sample_shape,
+    prepare_input,
+    warn_empty_clusters,
+)
+from kmdl.deep.autoencoder import Autoencoder, copy_model
+from kmdl.utils import check_random_state_seed, set_seed
+
+INIT_METHODS = ("kmeans", "random")
+
+
+class ClusteringLayer(keras.layers.Layer):
+    """Keras layer that returns the Student's t soft assignment of embeddings to centres.
+
+    ``q[i, j] = (1 + |z_i - mu_j|^2 / alpha) ** (-(alpha + 1) / 2)``, divided by
+    its sum over j. The centres ``mu`` are the layer's trainable weights.
+
+    Parameters
+    ----------
+    n_clusters : int
+    alpha : float, default=1.0
+        Degrees of freedom of the Student's t kernel.
+    initial_centers : ndarray of shape (n_clusters, embedding_dim), optional
+        Starting centres; Glorot-uniform values when omitted.
+    """
+
+    def __init__(self, n_clusters, alpha=1.0, initial_centers=None, **kwargs):
+        super().__init__(**kwargs)
+        self.n_clusters = n_clusters
+        self.alpha = alpha
+        self.initial_centers = None if initial_centers is None else np.asarray(initial_centers, dtype="float32")
+
+    def build(self, input_shape):
+        if self.initial_centers is None:
+            initializer = keras.initializers.GlorotUniform()
+        else:
+            initializer = keras.initializers.Constant(self.initial_centers)
+        self.centers = self.add_weight(
+            shape=(self.n_clusters, input_shape[-1]), initializer=initializer, name="centers"
+        )
+
+    def call(self, embeddings):
+        differences = ops.expand_dims(embeddings, 1) - ops.expand_dims(self.centers, 0)
+        squared = ops.sum(ops.square(differences), axis=2)
+        kernel = ops.power(1.0 + squared / self.alpha, -(self.alpha + 1.0) / 2.0)
+        return kernel / ops.sum(kernel, axis=1, keepdims=True)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"n_clusters": self.n_clusters, "alpha": self.alpha})
+        return config
+
+
+def target_distribution(q):
+    """Return DEC's target distribution p for soft assignments ``q`` of shape (n, k).
+
+    ``p[i, j]`` is proportional to ``q[i, j] ** 2 / f_j`` with ``f_j`` the soft
+    size of cluster j, and each row of p sums to 1.
+    """
+    q = np.asarray(q, dtype=np.float64)
+    weight = q**2 / np.maximum(q.sum(axis=0), np.finfo(np.float64).tiny)
+    return weight / weight.sum(axis=1, keepdims=True)
+
+
+class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
+    """Deep Embedded Clustering: an autoencoder's encoder self-trained with a clustering layer.
+
+    Parameters
+    ----------
+    n_clusters : int, default=10
+    init : {"kmeans", "random"}, default="kmeans"
+        Starting centres of the clustering layer. ``"kmeans"`` runs K-means
+        (``n_init`` restarts) on the pretrained embedding. ``"random"`` uses
+        ``n_clusters`` embedded samples drawn uniformly without replacement.
+    autoencoder : Autoencoder or None, default=None
+        Autoencoder that provides the pretrained encoder. None trains
+        ``Autoencoder(random_state=...)`` with its defaults. An unfitted
+        Autoencoder is cloned and trained on X. A fitted one is reused
+        without training, and its encoder is copied, so DEC leaves it
+        unchanged. Passing one fitted Autoencoder to several DEC models lets
+        them differ only in what follows pretraining, such as ``init``.
+    alpha : float, default=1.0
+        Degrees of freedom of the Student's t kernel.
+    n_init : int, default=20
+        K-means restarts for ``init="kmeans"``.
+    update_interval : int, default=140
+        Gradient steps between two updates of the target distribution.
+    max_iter : int, default=2800
+        Maximum number of gradient steps of self-training.
+    tol : float, default=1e-3
+        Stop when fewer than this fraction of the labels change between two
+        target updates.
+    batch_size : int, default=256
+    learning_rate : float, default=0.01
+        Learning rate of the SGD optimiser (momentum 0.9) used in self-training.
+    random_state : int, RandomState instance or None, default=0
+        One seed for pretraining, the initial centres, and the batch order.
+    verbose : int, default=0
+        Keras ``fit`` verbosity during pretraining and self-training.
+
+    Attributes
+    ----------
+    autoencoder_ : Autoencoder
+        The fitted autoencoder used for pretraining (the one passed in, when
+        it was already fitted).
+    encoder_ : keras.Model
+        The encoder after self-training.
+    model_ : keras.Model
+        Encoder plus clustering layer; its output is the soft assignment q.
+    cluster_centers_ : ndarray of shape (n_clusters, embedding_dim)
+        Centres in the embedding after self-training.
+    initial_centers_ : ndarray of shape (n_clusters, embedding_dim)
+        Centres before self-training.
+    init_labels_ : ndarray of shape (n,)
+        Nearest initial centre of each training sample in the pretrained
+        embedding: the K-means labels for ``init="kmeans"``.
+    labels_ : ndarray of shape (n,)
+        Cluster of each training sample (largest q) after self-training.
+    n_iter_ : int
+        Gradient steps of self-training that ran.
+    delta_history_ : list of float
+        Fraction of labels that changed at each target update after the first.
+    converged_ : bool
+        True when self-training stopped because of ``tol``.
+    empty_clusters_ : ndarray
+        Cluster ids with no training sample in ``labels_``.
+    input_shape_ : tuple
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from kmdl.data import load_digits
+    >>> from kmdl.deep import DEC, Autoencoder
+    >>> digits = load_digits()
+    >>> dec = DEC(n_clusters=10, autoencoder=Autoencoder(epochs=2), max_iter=20)
+    >>> dec.fit_predict(digits.images).shape
+    (1797,)
+    """
+
+    def __init__(
+        self,
+        n_clusters=10,
+        *,
+        init="kmeans",
+        autoencoder=None,
+        alpha=1.0,
+        n_init=20,
+        update_interval=140,
+        max_iter=2800,
+        tol=1e-3,
+        batch_size=256,
+        learning_rate=0.01,
+        random_state=0,
+        verbose=0,
+    ):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.autoencoder = autoencoder
+        self.alpha = alpha
+        self.n_init = n_init
+        self.update_interval = update_interval
+        self.max_iter = max_iter
+        self.tol = tol
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_params(self, data):
+        check_n_clusters_fit(self.n_clusters, data.n_samples)
+        check_choice(self.init, "init", INIT_METHODS)
+        for name in ("n_init", "update_interval", "max_iter", "batch_size"):
+            check_positive_int(getattr(self, name), name)
+        if self.alpha <= 0:
+            raise ValueError(f"alpha={self.alpha!r} is invalid: pass a number > 0.")
+        if not 0 <= self.tol < 1:
+            raise ValueError(f"tol={self.tol!r} is invalid: pass a fraction in [0, 1).")
+        if self.autoencoder is not None and not isinstance(self.autoencoder, Autoencoder):
+            raise ValueError(
+                f"autoencoder={self.autoencoder!r} is invalid: pass None or a kmdl.deep.Autoencoder."
+            )
+
+    def _pretrained_autoencoder(self, data, seed):
+        """Return a fitted Autoencoder for ``data``: the given fitted one, or a new one trained here."""
+        given = self.autoencoder
+        if given is not None and hasattr(given, "encoder_"):
+            check_sample_shape(given, data)
+            return given
+        autoencoder = Autoencoder(random_state=seed) if given is None else clone(given)
+        autoencoder.set_params(random_state=seed)
+        return autoencoder._fit_flat(data)
+
+    def _initial_centers(self, embedding, seed):
+        if self.init == "kmeans":
+            kmeans = KMeans(n_clusters=self.n_clusters, n_init=self.n_init, random_state=seed)
+            kmeans.fit(embedding)
+            return kmeans.cluster_centers_
+        rng = np.random.RandomState(seed)
+        return embedding[rng.choice(embedding.shape[0], size=self.n_clusters, replace=False)].copy()
+
+    def fit(self, X, y=None):
+        """Pretrain (unless given a fitted autoencoder), initialise the centres, and self-train.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d) or an image stack (n, h, w[, c])
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        data = prepare_input(X)
+        self._check_params(data)
+        seed = check_random_state_seed(self.random_state)
+        set_seed(seed)
+
+        self.autoencoder_ = self._pretrained_autoencoder(data, seed)
+        self.input_shape_ = tuple(data.sample_shape)
+        self.n_features_in_ = data.flat.shape[1]
+        self.encoder_ = copy_model(self.autoencoder_.encoder_)
+        embedding = self.encoder_.predict(data.flat, batch_size=1024, verbose=0)
+
+        self.initial_centers_ = self._initial_centers(embedding, seed).astype(np.float32)
+        clustering = ClusteringLayer(self.n_clusters, self.alpha, self.initial_centers_, name="clustering")
+        self.model_ = keras.Model(self.encoder_.input, clustering(self.encoder_.output), name="dec")
+        self.model_.compile(
+            optimizer=keras.optimizers.SGD(learning_rate=self.learning_rate, momentum=0.9),
+            loss=keras.losses.KLDivergence(),
+        )
+        self.init_labels_ = self._soft_assign(data.flat).argmax(axis=1)
+        self._self_train(data.flat, np.random.RandomState(seed))
+
+        self.labels_ = self._soft_assign(data.flat).argmax(axis=1)
+        self.cluster_centers_ = keras.ops.convert_to_numpy(clustering.centers).copy()
+        self.empty_clusters_ = warn_empty_clusters(self.labels_, self.n_clusters, "DEC")
+        return self
+
+    def _soft_assign(self, flat):
+        return self.model_.predict(flat, batch_size=1024, verbose=0)
+
+    def _self_train(self, flat, rng):
+        """Alternate target updates and ``update_interval`` KL steps until ``tol`` or ``max_iter``."""
+        n_samples = flat.shape[0]
+        chunk = self.update_interval * self.batch_size
+        order = np.empty(0, dtype=np.int64)
+        previous = None
+        self.delta_history_ = []
+        self.converged_ = False
+        self.n_iter_ = 0
+        while self.n_iter_ < self.max_iter:
+            q = self._soft_assign(flat)
+            labels = q.argmax(axis=1)
+            if previous is not None:
+                delta = float(np.mean(labels != previous))
+                self.delta_history_.append(delta)
+                if delta < self.tol:
+                    self.converged_ = True
+                    break
+            previous = labels
+            target = target_distribution(q).astype(np.float32)
+
+            steps = min(self.update_interval, self.max_iter - self.n_iter_)
+            # Draw the next batches from a stream of shuffled epochs, so every
+            # sample is seen once per pass however the steps split into chunks.
+            while order.size < steps * self.batch_size:
+                order = np.concatenate([order, rng.permutation(n_samples)])
+            size = min(chunk, steps * self.batch_size)
+            batch_indices, order = order[:size], order[size:]
+            self.model_.fit(
+                flat[batch_indices],
+                target[batch_indices],
+                batch_size=self.batch_size,
+                epochs=1,
+                shuffle=False,
+                verbose=self.verbose,
+            )
+            self.n_iter_ += steps
+
+    def predict_proba(self, X):
+        """Return the soft assignment q of each sample in X, shape (n, n_clusters)."""
+        check_is_fitted(self, "model_")
+        data = prepare_input(X)
+        check_sample_shape(self, data)
+        return self._soft_assign(data.flat)
+
+    def predict(self, X):
+        """Return the cluster with the largest soft assignment for each sample in X."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    def transform(self, X):
+        """Return the self-trained embedding of each sample in X."""
+        check_is_fitted(self, "encoder_")
+        data = prepare_input(X)
+        check_sample_shape(self, data)
+        return self.encoder_.predict(data.flat, batch_size=1024, verbose=0)

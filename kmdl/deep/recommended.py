@@ -1,0 +1,331 @@
+"""The recommended pipeline: contrastive features and UMAP, then K-means.
+
+K-means on raw pixels fails on digits because a Euclidean distance between
+pixel grids is a poor measure of "same digit". The pipeline keeps K-means as
+the clustering step and changes what it sees:
+
+1. **Features.** Whitened PCA of the pixels, and the output of a Keras
+   contrastive encoder (:class:`kmdl.deep.ContrastiveEncoder`) that learned
+   to ignore small shifts and rotations. Each part is scaled to unit length
+   and the two are joined.
+2. **Manifold embedding.** UMAP maps the features to a few dimensions where
+   each class forms a compact, separate group. UMAP works from a
+   nearest-neighbour graph, so memory grows with n, not n squared.
+3. **K-means** on the UMAP embedding gives the clusters. New images go
+   through the same encoder, ``umap_.transform`` and the nearest centroid.
+4. **Self-training (optional, off by default).** With ``self_train=True``
+   the samples nearest their centroid (``confident_fraction`` of each
+   cluster) train a Keras classifier: the contrastive encoder plus a new
+   softmax head, fed shifted copies of the images. Its predictions become
+   the clusters. On the digits this step did not beat K-means on the
+   embedding (the pseudo-labels page measures it), so it is off.
+
+With flat input (n, d) there is nothing to shift, so the contrastive step is
+skipped and the optional classifier is a dense network on the vectors.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.utils.validation import check_is_fitted
+
+from kmdl.deep._base import (
+    check_n_clusters_fit,
+    check_positive_int,
+    check_sample_shape,
+    l2_normalize,
+    prepare_input,
+    warn_empty_clusters,
+)
+from kmdl.deep.contrastive import ContrastiveEncoder
+from kmdl.utils import check_random_state_seed, set_seed
+
+
+def select_confident(embedding, labels, centers, fraction):
+    """Return a mask of the ``fraction`` of each cluster's samples nearest its centre.
+
+    Every non-empty cluster keeps at least one sample, so the classifier sees
+    every cluster.
+
+    Parameters
+    ----------
+    embedding : ndarray of shape (n, d)
+    labels : ndarray of shape (n,)
+    centers : ndarray of shape (k, d)
+    fraction : float in (0, 1]
+
+    Returns
+    -------
+    ndarray of shape (n,), bool
+    """
+    distances = np.linalg.norm(embedding - centers[labels], axis=1)
+    mask = np.zeros(labels.shape[0], dtype=bool)
+    for cluster in np.unique(labels):
+        members = np.flatnonzero(labels == cluster)
+        keep = max(1, int(round(fraction * members.size)))
+        mask[members[np.argsort(distances[members], kind="stable")[:keep]]] = True
+    return mask
+
+
+class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
+    """K-means on a UMAP embedding of contrastive and PCA features, optionally refined by self-training.
+
+    This is the package's recommended way to cluster images. The module
+    description lists the steps.
+
+    Parameters
+    ----------
+    n_clusters : int, default=10
+    pca_components : int, default=30
+        Whitened PCA components of the pixels kept as features.
+    contrastive_steps : int, default=1400
+        Training steps of the contrastive encoder (batches of 256 images).
+        0 skips the encoder and clusters the PCA features alone.
+    feature_units : int, default=128
+        Width of the contrastive encoder's output.
+    umap_neighbors : int, default=50
+        Neighbours in UMAP's graph; larger values keep more of the global layout.
+    umap_components : int, default=10
+        Dimensions of the UMAP embedding that K-means clusters.
+    n_init : int, default=10
+        K-means restarts.
+    self_train : bool, default=False
+        Train a Keras classifier on the confident pseudo-labels and use its
+        predictions as the clusters.
+    confident_fraction : float, default=0.5
+        Share of each cluster, nearest its centroid, that trains the classifier.
+    classifier_steps : int, default=600
+        Training steps of the classifier (batches of ``batch_size``).
+    batch_size : int, default=64
+        Classifier batch size.
+    learning_rate : float, default=1e-3
+        Adam learning rate of the classifier.
+    random_state : int, RandomState instance or None, default=0
+        One seed for every step. The same int gives the same clusters on the same CPU.
+    verbose : int, default=0
+        Keras ``fit`` verbosity of the classifier.
+
+    Attributes
+    ----------
+    pca_ : sklearn.decomposition.PCA
+    encoder_ : ContrastiveEncoder or None
+        The contrastive encoder before fine-tuning (None for flat input or
+        ``contrastive_steps=0``).
+    umap_ : umap.UMAP
+    embedding_ : ndarray of shape (n, umap_components)
+        UMAP embedding of the training samples.
+    kmeans_ : sklearn.cluster.KMeans
+        K-means on ``embedding_``.
+    pseudo_labels_ : ndarray of shape (n,)
+        K-means clusters, the pseudo-labels.
+    confident_mask_ : ndarray of shape (n,), bool
+        The ``confident_fraction`` of each cluster nearest its centroid (the
+        classifier's training set when ``self_train=True``).
+    classifier_ : keras.Model or None
+        The self-trained classifier, or None without self-training.
+    labels_ : ndarray of shape (n,)
+        Final cluster of each training sample: ``pseudo_labels_``, or the
+        classifier's prediction with ``self_train=True``.
+    agreement_ : float
+        Fraction of training samples where ``labels_`` equals ``pseudo_labels_``.
+    empty_clusters_ : ndarray
+        Cluster ids with no training sample in ``labels_``.
+    input_shape_ : tuple
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from kmdl.data import load_digits
+    >>> from kmdl.deep import RecommendedClustering
+    >>> digits = load_digits()
+    >>> model = RecommendedClustering(contrastive_steps=20)
+    >>> model.fit_predict(digits.images).shape
+    (1797,)
+    """
+
+    def __init__(
+        self,
+        n_clusters=10,
+        *,
+        pca_components=30,
+        contrastive_steps=1400,
+        feature_units=128,
+        umap_neighbors=50,
+        umap_components=10,
+        n_init=10,
+        self_train=False,
+        confident_fraction=0.5,
+        classifier_steps=600,
+        batch_size=64,
+        learning_rate=1e-3,
+        random_state=0,
+        verbose=0,
+    ):
+        self.n_clusters = n_clusters
+        self.pca_components = pca_components
+        self.contrastive_steps = contrastive_steps
+        self.feature_units = feature_units
+        self.umap_neighbors = umap_neighbors
+        self.umap_components = umap_components
+        self.n_init = n_init
+        self.self_train = self_train
+        self.confident_fraction = confident_fraction
+        self.classifier_steps = classifier_steps
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_params(self, data):
+        check_n_clusters_fit(self.n_clusters, data.n_samples)
+        for name in (
+            "pca_components",
+            "feature_units",
+            "umap_neighbors",
+            "umap_components",
+            "n_init",
+        ):
+            check_positive_int(getattr(self, name), name)
+        if isinstance(self.contrastive_steps, bool) or not isinstance(self.contrastive_steps, (int, np.integer)):
+            raise ValueError(f"contrastive_steps={self.contrastive_steps!r} is invalid: pass an integer >= 0.")
+        if self.contrastive_steps < 0:
+            raise ValueError(f"contrastive_steps={self.contrastive_steps!r} is invalid: pass an integer >= 0.")
+        if self.self_train:
+            check_positive_int(self.classifier_steps, "classifier_steps")
+            check_positive_int(self.batch_size, "batch_size")
+        if not 0 < self.confident_fraction <= 1:
+            raise ValueError(f"confident_fraction={self.confident_fraction!r} is invalid: pass a fraction in (0, 1].")
+
+    def _features(self, data, seed, rng):
+        """Return the joined unit-length PCA and contrastive features of the training data."""
+        n_components = min(self.pca_components, data.flat.shape[1], data.n_samples)
+        self.pca_ = PCA(n_components=n_components, whiten=True, random_state=seed)
+        parts = [l2_normalize(self.pca_.fit_transform(data.flat))]
+        self.encoder_ = None
+        if data.images is not None and self.contrastive_steps > 0:
+            self.encoder_ = ContrastiveEncoder(
+                self.feature_units, steps=self.contrastive_steps, random_state=seed
+            )._fit_images(data, rng)
+            parts.append(l2_normalize(self.encoder_.encoder_.predict(data.images, batch_size=1024, verbose=0)))
+        return np.hstack(parts).astype(np.float32)
+
+    def _embed(self, features, seed):
+        import umap
+
+        n_neighbors = min(self.umap_neighbors, features.shape[0] - 1)
+        self.umap_ = umap.UMAP(
+            n_neighbors=n_neighbors,
+            n_components=self.umap_components,
+            min_dist=0.0,
+            random_state=seed,
+        )
+        with warnings.catch_warnings():
+            # UMAP announces that a fixed random_state turns off its parallel
+            # mode; that is the intended trade for repeatable results.
+            warnings.filterwarnings("ignore", message=".*n_jobs value.*", category=UserWarning)
+            return self.umap_.fit_transform(features)
+
+    def _build_classifier(self, data):
+        import keras
+        from keras import layers
+
+        from kmdl.deep.autoencoder import copy_model
+
+        if data.images is None:
+            inputs = keras.Input(shape=data.sample_shape, name="input")
+            x = layers.Dense(256, activation="relu", name="hidden")(inputs)
+            x = layers.Dropout(0.3)(x)
+        else:
+            inputs = keras.Input(shape=data.sample_shape, name="image")
+            x = layers.RandomTranslation(0.125, 0.125, fill_mode="constant", name="shift")(inputs)
+            if self.encoder_ is None:
+                from kmdl.deep.deepcluster import build_feature_network
+
+                body = build_feature_network(data.sample_shape, self.feature_units)
+            else:
+                body = copy_model(self.encoder_.encoder_)
+            x = body(x)
+            x = layers.Dropout(0.3)(x)
+        outputs = layers.Dense(self.n_clusters, activation="softmax", name="cluster_probabilities")(x)
+        model = keras.Model(inputs, outputs, name="self_trained_classifier")
+        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="sparse_categorical_crossentropy")
+        return model
+
+    def fit(self, X, y=None):
+        """Build the features, embed them with UMAP, cluster with K-means, and self-train if asked.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d) or an image stack (n, h, w[, c])
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        data = prepare_input(X)
+        self._check_params(data)
+        seed = check_random_state_seed(self.random_state)
+        set_seed(seed)
+        rng = np.random.RandomState(seed)
+        self.input_shape_ = tuple(data.sample_shape)
+        self.n_features_in_ = data.flat.shape[1]
+
+        features = self._features(data, seed, rng)
+        self.embedding_ = self._embed(features, seed)
+        self.kmeans_ = KMeans(n_clusters=self.n_clusters, n_init=self.n_init, random_state=seed).fit(self.embedding_)
+        self.pseudo_labels_ = self.kmeans_.labels_
+        self.confident_mask_ = select_confident(
+            self.embedding_, self.pseudo_labels_, self.kmeans_.cluster_centers_, self.confident_fraction
+        )
+
+        self.classifier_ = None
+        self.labels_ = self.pseudo_labels_
+        if self.self_train:
+            self.classifier_ = self._self_train(data, rng)
+            self.labels_ = self.classifier_.predict(data.network_array, batch_size=1024, verbose=0).argmax(axis=1)
+        self.agreement_ = float(np.mean(self.labels_ == self.pseudo_labels_))
+        self.empty_clusters_ = warn_empty_clusters(self.labels_, self.n_clusters, "RecommendedClustering")
+        return self
+
+    def _self_train(self, data, rng):
+        """Train and return the classifier on the confident pseudo-labels."""
+        classifier = self._build_classifier(data)
+        confident = np.flatnonzero(self.confident_mask_)
+        draws = self.classifier_steps * self.batch_size
+        # Repeat shuffled passes over the confident samples until there are enough draws.
+        n_passes = -(-draws // confident.size)
+        indices = np.concatenate([rng.permutation(confident) for _ in range(n_passes)])[:draws]
+        classifier.fit(
+            data.network_array[indices],
+            self.pseudo_labels_[indices],
+            batch_size=self.batch_size,
+            epochs=1,
+            shuffle=False,
+            verbose=self.verbose,
+        )
+        return classifier
+
+    def transform(self, X):
+        """Return the UMAP embedding of each sample in X, shape (n, umap_components)."""
+        check_is_fitted(self, "umap_")
+        data = prepare_input(X)
+        check_sample_shape(self, data)
+        parts = [l2_normalize(self.pca_.transform(data.flat))]
+        if self.encoder_ is not None:
+            parts.append(l2_normalize(self.encoder_.encoder_.predict(data.images, batch_size=1024, verbose=0)))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning)
+            return self.umap_.transform(np.hstack(parts).astype(np.float32))
+
+    def predict(self, X):
+        """Return the cluster of each sample in X: the classifier's, or the nearest centroid in the embedding."""
+        check_is_fitted(self, "kmeans_")
+        if self.classifier_ is not None:
+            data = prepare_input(X)
+            check_sample_shape(self, data)
+            return self.classifier_.predict(data.network_array, batch_size=1024, verbose=0).argmax(axis=1)
+        return self.kmeans_.predict(self.transform(X))
