@@ -6,10 +6,12 @@ notebooks sit in ``<outdir>/../jupyter_execute`` (the two-language build moves
 them), and that the repository contains an ``.ipynb`` beside each page (it
 contains MyST Markdown, which Colab cannot open). This extension instead
 
-* copies each page's executed notebook from MyST-NB's output folder to
-  ``_sources/<page>.ipynb``, without the cache-key cell of ``kmdl_cache_key``
-  and with a first cell that installs kmdl where it is missing, and lets the
-  theme's download button offer it next to the ``.md`` source;
+* writes each page's notebook to ``_sources/<page>.ipynb``, with the outputs
+  from the jupyter-cache, without the cache-key cell of ``kmdl_cache_key`` and
+  with a first cell that installs kmdl where it is missing, and lets the
+  theme's download button offer it next to the ``.md`` source. (MyST-NB 1.4
+  writes the notebook without outputs to its output folder when the page came
+  from the cache, so that copy alone is not enough);
 * adds a launch menu whose Colab and Binder links open that notebook from the
   ``kmdl_notebooks_branch`` branch of the repository, where the deploy
   workflow (.github/workflows/site.yml) publishes the built notebooks as
@@ -24,6 +26,8 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import nbformat
+from jupyter_cache import get_cache
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
@@ -64,6 +68,17 @@ def executed_notebook_path(app, pagename):
     return path if path.is_file() else None
 
 
+def with_cached_outputs(text, cache_path):
+    """Return the notebook ``text`` with the outputs that the jupyter-cache stores for it."""
+    notebook = nbformat.reads(text, as_version=4)
+    if cache_path and Path(cache_path).is_dir():
+        try:
+            _, notebook = get_cache(cache_path).merge_match_into_notebook(notebook)
+        except KeyError:
+            pass  # Not in the cache: the notebook keeps the outputs it has.
+    return nbformat.writes(notebook)
+
+
 def publishable_notebook(text, config):
     """Return the notebook JSON for readers: no cache-key cell, an install cell first."""
     notebook = json.loads(text)
@@ -100,9 +115,9 @@ def add_notebook_download(app, pagename, templatename, context, doctree):
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        publishable_notebook(source.read_text(encoding="utf-8"), app.config), encoding="utf-8"
-    )
+    cache_path = app.env.mystnb_config.execution_cache_path
+    text = with_cached_outputs(source.read_text(encoding="utf-8"), cache_path)
+    target.write_text(publishable_notebook(text, app.config), encoding="utf-8")
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 

@@ -7,6 +7,7 @@ Links to other hosts are left to ``nox -s linkcheck``.
 """
 
 import functools
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -74,6 +75,38 @@ def test_figures_have_alt_text(content_page):
     assert not missing, (
         f"figures without descriptive alt text on {content_page.id}:\n{sitemap.describe(missing)}"
     )
+
+
+def is_notebook_page(page):
+    source = page.language.path / "_sources" / f"{page.name}.md"
+    if not source.is_file():
+        return False
+    head = source.read_text(encoding="utf-8")[:500]
+    return head.startswith("---") and "file_format: mystnb" in head
+
+
+def test_notebook_pages_offer_downloads_and_launch(content_page):
+    if not is_notebook_page(content_page):
+        pytest.skip(f"{content_page.id} is not a notebook page")
+    soup = parse(content_page.path)
+    hrefs = [link["href"] for link in soup.find_all("a", href=True)]
+    name = Path(content_page.name).name
+
+    assert any(href.endswith(f"_sources/{content_page.name}.ipynb") for href in hrefs)
+    assert any(href.endswith(f"_sources/{content_page.name}.md") for href in hrefs)
+    notebook_path = content_page.language.path / "_sources" / f"{content_page.name}.ipynb"
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
+    assert "kmdl" in sources[0], "the first cell should install kmdl where it is missing"
+    assert not any(source.startswith("# Cache key added") for source in sources)
+    assert any(cell.get("outputs") for cell in notebook["cells"] if cell["cell_type"] == "code")
+
+    language = content_page.language.name or "en"
+    launch = [href for href in hrefs if "colab" in href or "binder" in href]
+    assert len(launch) == 2, f"expected a Colab and a Binder link, found {launch}"
+    for href in launch:
+        assert f"{language}/{content_page.name}.ipynb" in href, href
+        assert name in href
 
 
 def internal_targets(path):
