@@ -1,10 +1,10 @@
 """Download and launch buttons for the notebook pages of the kmdl site.
 
 sphinx-book-theme 1.4 builds its ``.ipynb`` download and its Colab and Binder
-links from two assumptions that do not hold here: that MyST-NB's executed
-notebooks sit in ``<outdir>/../jupyter_execute`` (the two-language build moves
-them), and that the repository contains an ``.ipynb`` beside each page (it
-contains MyST Markdown, which Colab cannot open). This extension instead
+links from two assumptions that do not hold here. It expects MyST-NB's executed
+notebooks in ``<outdir>/../jupyter_execute``, where the two-language build does
+not put them. It also expects an ``.ipynb`` beside each page in the repository,
+which contains MyST Markdown that Colab cannot open. This extension instead
 
 * writes each page's notebook to ``_sources/<page>.ipynb``, with the outputs
   from the jupyter-cache, without the cache-key cell of ``kmdl_cache_key`` and
