@@ -10,6 +10,8 @@ Sessions:
     serve  a live preview of the site on http://127.0.0.1:8000
     linkcheck  links to other hosts (needs the network)
     bench_build  measure build times into docs/_data/build-times.json
+    bench  the clustering benchmark into benchmarks/results/
+           (``nox -s bench -- --seeds 5 --dataset digits``)
 """
 
 import os
@@ -218,3 +220,15 @@ def bench_build(session):
     """
     session.install("-e", ".[docs]")
     session.run("python", "benchmarks/bench_build.py", *session.posargs)
+
+
+@nox.session
+def bench(session):
+    """Run the clustering benchmark; extra arguments go to benchmarks/bench_clustering.py.
+
+    Prints the table of ACC, NMI and ARI over seeds, time and peak memory, and
+    writes JSON and CSV to benchmarks/results/. For example
+    ``nox -s bench -- --seeds 5`` or ``nox -s bench -- --dataset mnist``.
+    """
+    session.install("-e", ".")
+    session.run("python", "benchmarks/bench_clustering.py", *session.posargs)

@@ -14,7 +14,7 @@ from kmdl.deep._base import check_positive_int, check_sample_shape, prepare_inpu
 from kmdl.utils import check_random_state_seed, set_seed
 
 
-def build_autoencoder(input_dim, hidden_units=(256, 128), embedding_dim=10, noise=0.0):
+def build_autoencoder(input_dim, hidden_units=(500, 500, 2000), embedding_dim=10, noise=0.0):
     """Build a dense autoencoder and return it with its encoder.
 
     The encoder has one ReLU layer per entry of ``hidden_units`` and a linear
@@ -25,7 +25,7 @@ def build_autoencoder(input_dim, hidden_units=(256, 128), embedding_dim=10, nois
     ----------
     input_dim : int
         Length of each flattened sample.
-    hidden_units : tuple of int, default=(256, 128)
+    hidden_units : tuple of int, default=(500, 500, 2000)
         Widths of the encoder's hidden layers, from the input inwards.
     embedding_dim : int, default=10
         Width of the embedding.
@@ -74,9 +74,10 @@ class Autoencoder(TransformerMixin, BaseEstimator):
     ----------
     embedding_dim : int, default=10
         Width of the embedding.
-    hidden_units : tuple of int, default=(256, 128)
-        Widths of the encoder's hidden layers; the decoder mirrors them.
-    epochs : int, default=100
+    hidden_units : tuple of int, default=(500, 500, 2000)
+        Widths of the encoder's hidden layers; the decoder mirrors them. The
+        default is the architecture of the DEC paper.
+    epochs : int, default=50
         Passes over the training data.
     batch_size : int, default=256
     learning_rate : float, default=1e-3
@@ -119,8 +120,8 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         self,
         embedding_dim=10,
         *,
-        hidden_units=(256, 128),
-        epochs=100,
+        hidden_units=(500, 500, 2000),
+        epochs=50,
         batch_size=256,
         learning_rate=1e-3,
         noise=0.0,

@@ -119,7 +119,7 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
         K-means restarts for ``init="kmeans"``.
     update_interval : int, default=140
         Gradient steps between two updates of the target distribution.
-    max_iter : int, default=2800
+    max_iter : int, default=2000
         Maximum number of gradient steps of self-training.
     tol : float, default=1e-3
         Stop when fewer than this fraction of the labels change between two
@@ -180,7 +180,7 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
         alpha=1.0,
         n_init=20,
         update_interval=140,
-        max_iter=2800,
+        max_iter=2000,
         tol=1e-3,
         batch_size=256,
         learning_rate=0.01,

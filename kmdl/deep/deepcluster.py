@@ -166,7 +166,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
     ----------
     n_clusters : int, default=10
         Clusters per round, which is also the width of the head.
-    n_rounds : int, default=20
+    n_rounds : int, default=10
         Rounds of cluster-then-train.
     epochs_per_round : int, default=1
         Passes of training per round; one pass draws as many samples as X has.
@@ -227,7 +227,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
         self,
         n_clusters=10,
         *,
-        n_rounds=20,
+        n_rounds=10,
         epochs_per_round=1,
         pca_components=32,
         feature_units=128,

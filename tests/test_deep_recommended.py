@@ -1,0 +1,151 @@
+"""Tests of the recommended pipeline and the benchmark module."""
+
+import json
+
+import numpy as np
+import pytest
+
+from kmdl.deep import RecommendedClustering, select_confident
+from kmdl.deep.benchmark import format_table, run_benchmark, stratified_subset, summarise
+from kmdl.metrics import clustering_accuracy
+
+
+def synthetic_strokes(n_per_class, seed=0):
+    """Return 28x28 images of three stroke shapes at random positions, with their labels.
+
+    Class 0 is a vertical bar, class 1 a horizontal bar, class 2 a hollow
+    square. Each image is shifted by up to 4 pixels and gets Gaussian noise,
+    so raw pixels of one class overlap little while the shapes stay distinct.
+    """
+    rng = np.random.RandomState(seed)
+    images, labels = [], []
+    for label in range(3):
+        for _ in range(n_per_class):
+            image = np.zeros((28, 28), dtype=np.float32)
+            row, column = 14 + rng.randint(-4, 5), 14 + rng.randint(-4, 5)
+            if label == 0:
+                image[row - 8 : row + 8, column - 1 : column + 2] = 1.0
+            elif label == 1:
+                image[row - 1 : row + 2, column - 8 : column + 8] = 1.0
+            else:
+                image[row - 6 : row + 6, column - 6 : column + 6] = 1.0
+                image[row - 4 : row + 4, column - 4 : column + 4] = 0.0
+            image += rng.normal(scale=0.1, size=image.shape).astype(np.float32)
+            images.append(np.clip(image, 0.0, 1.0))
+            labels.append(label)
+    return np.stack(images), np.array(labels)
+
+
+def small_pipeline(**params):
+    defaults = dict(contrastive_steps=30, umap_neighbors=15, umap_components=5, n_init=3)
+    defaults.update(params)
+    return RecommendedClustering(**defaults)
+
+
+def test_recommended_beats_kmeans_on_pixels(digits):
+    from sklearn.cluster import KMeans
+
+    pixels = KMeans(n_clusters=10, n_init=10, random_state=0).fit_predict(digits.flat)
+    pipeline = RecommendedClustering(n_clusters=10, random_state=0).fit(digits.images)
+    kmeans_acc = clustering_accuracy(digits.labels, pixels)
+    pipeline_acc = clustering_accuracy(digits.labels, pipeline.labels_)
+
+    assert pipeline_acc >= kmeans_acc + 0.1, (pipeline_acc, kmeans_acc)
+
+
+def test_recommended_on_synthetic_28x28_images():
+    images, labels = synthetic_strokes(60)
+    model = small_pipeline(n_clusters=3, random_state=0).fit(images)
+    new_images, new_labels = synthetic_strokes(10, seed=1)
+
+    assert model.labels_.shape == (180,)
+    assert model.embedding_.shape == (180, 5)
+    assert model.encoder_.input_shape_ == (28, 28, 1)
+    assert clustering_accuracy(labels, model.labels_) > 0.9
+    assert model.predict(new_images).shape == (30,)
+    assert clustering_accuracy(new_labels, model.predict(new_images)) > 0.8
+
+
+def test_recommended_same_seed_same_labels():
+    images, _ = synthetic_strokes(30)
+    first = small_pipeline(n_clusters=3, random_state=7).fit(images)
+    second = small_pipeline(n_clusters=3, random_state=7).fit(images)
+
+    assert np.array_equal(first.labels_, second.labels_)
+    assert np.array_equal(first.embedding_, second.embedding_)
+
+
+def test_recommended_self_training_path():
+    images, labels = synthetic_strokes(30)
+    model = small_pipeline(n_clusters=3, self_train=True, classifier_steps=30).fit(images)
+
+    assert model.classifier_ is not None
+    assert model.confident_mask_.sum() == 45
+    assert 0.0 <= model.agreement_ <= 1.0
+    assert model.predict(images).shape == (90,)
+    assert clustering_accuracy(labels, model.labels_) > 0.8
+
+
+def test_recommended_flat_input_skips_contrastive_step(digits):
+    model = small_pipeline(n_clusters=10, self_train=True, classifier_steps=10).fit(digits.flat[:400])
+
+    assert model.encoder_ is None
+    assert model.input_shape_ == (64,)
+    assert model.labels_.shape == (400,)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [({"confident_fraction": 0.0}, "confident_fraction=0.0"), ({"contrastive_steps": -1}, "contrastive_steps=-1")],
+)
+def test_recommended_rejects_bad_parameters(params, message):
+    with pytest.raises(ValueError, match=message):
+        small_pipeline(**params).fit(synthetic_strokes(5)[0])
+
+
+def test_select_confident_keeps_fraction_per_cluster():
+    embedding = np.arange(10.0).reshape(10, 1)
+    labels = np.array([0] * 6 + [1] * 4)
+    centers = np.array([[0.0], [9.0]])
+    mask = select_confident(embedding, labels, centers, 0.5)
+
+    assert np.flatnonzero(mask).tolist() == [0, 1, 2, 8, 9]
+
+
+def test_benchmark_runs_and_summarises():
+    runs, summary = run_benchmark("digits", seeds=[0, 1], methods=["kmeans-pixels"], max_samples=300, isolate=False)
+    table = format_table(summary)
+
+    assert [run["seed"] for run in runs] == [0, 1]
+    assert summary[0]["n_seeds"] == 2
+    assert 0.5 < summary[0]["acc_mean"] < 1.0
+    assert "K-means on pixels" in table
+    json.dumps(summary)
+
+
+def test_benchmark_isolated_run_measures_memory():
+    _, summary = run_benchmark("digits", seeds=[0], methods=["spectral"], max_samples=200)
+
+    assert summary[0]["peak_mib"] > 50
+
+
+def test_benchmark_rejects_unknown_method():
+    with pytest.raises(ValueError, match="not found"):
+        run_benchmark("digits", methods=["nope"])
+
+
+def test_stratified_subset_keeps_classes(digits):
+    indices = stratified_subset(digits.labels, 500)
+
+    assert indices.shape == (500,)
+    assert np.unique(digits.labels[indices]).size == 10
+    assert stratified_subset(digits.labels, None) is None
+
+
+def test_summarise_standard_deviation():
+    runs = [{"method": "kmeans-pixels", "acc": a, "nmi": 0.5, "ari": 0.4, "seconds": 1.0} for a in (0.7, 0.9)]
+    row = summarise(runs, {"kmeans-pixels": None})[0]
+
+    assert row["acc_mean"] == pytest.approx(0.8)
+    assert row["acc_std"] == pytest.approx(np.std([0.7, 0.9], ddof=1))
+    assert row["peak_mib"] is None
