@@ -78,6 +78,28 @@ def make_pseudo_label(n_clusters, seed, epochs):
     return PseudoLabelClassifier(n_clusters=n_clusters, epochs=epochs, random_state=seed)
 
 
+def make_recommended(n_clusters, seed, epochs):
+    """Return :class:`kmdl.deep.RecommendedClustering`; it counts training steps, so ``epochs`` is unused."""
+    from kmdl.deep.recommended import RecommendedClustering
+
+    return RecommendedClustering(n_clusters=n_clusters, random_state=seed)
+
+
+def make_dec(n_clusters, seed, epochs):
+    """Return :class:`kmdl.deep.DEC` whose autoencoder pretrains for ``epochs``."""
+    from kmdl.deep.autoencoder import Autoencoder
+    from kmdl.deep.dec import DEC
+
+    return DEC(n_clusters=n_clusters, autoencoder=Autoencoder(epochs=epochs), random_state=seed)
+
+
+def make_deepcluster(n_clusters, seed, epochs):
+    """Return :class:`kmdl.deep.DeepCluster` with ``epochs`` rounds of one pass each."""
+    from kmdl.deep.deepcluster import DeepCluster
+
+    return DeepCluster(n_clusters=n_clusters, n_rounds=epochs, random_state=seed)
+
+
 #: The methods that ``kmdl run --method NAME`` accepts, by name.
 #:
 #: :meta hide-value:
@@ -91,6 +113,23 @@ METHODS = {
         "K-means pseudo-labels, then a dense Keras classifier trained to predict them",
         "kmdl.methods:make_pseudo_label",
         default_epochs=30,
+        keras_verbose=True,
+    ),
+    "recommended": Method(
+        "Contrastive Keras features and UMAP, then K-means (the recommended pipeline)",
+        "kmdl.methods:make_recommended",
+        keras_verbose=True,
+    ),
+    "dec": Method(
+        "DEC: autoencoder, K-means initial centres, then self-training with a clustering layer",
+        "kmdl.methods:make_dec",
+        default_epochs=50,
+        keras_verbose=True,
+    ),
+    "deepcluster": Method(
+        "DeepCluster-style rounds: K-means on the network's features, then training on them",
+        "kmdl.methods:make_deepcluster",
+        default_epochs=10,
         keras_verbose=True,
     ),
 }
