@@ -66,6 +66,9 @@ def export_commit(target):
 
 def build(language, workdir, cache, first_language):
     """Run sphinx-build for one language; return wall seconds and notebook counts."""
+    options = ["-D", f"language={language}"]
+    if language != first_language:
+        options += ["-D", "kmdl_i18n_cached_only=1"]
     command = [
         sys.executable,
         "-m",
@@ -74,15 +77,12 @@ def build(language, workdir, cache, first_language):
         "--keep-going",
         "-b",
         "html",
-        "-D",
-        f"language={language}",
+        *options,
         "-d",
         str(workdir / "doctrees" / language),
         str(workdir / "source" / "docs"),
         str(workdir / "html" / language),
     ]
-    if language != first_language:
-        command[6:6] = ["-D", "kmdl_i18n_cached_only=1"]
     source = workdir / "source"
     python_path = os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))
     env = dict(os.environ, KMDL_NB_CACHE=str(cache), PYTHONPATH=python_path)
