@@ -113,10 +113,13 @@ def test_select_confident_keeps_fraction_per_cluster():
 
 
 def test_benchmark_runs_and_summarises():
-    runs, summary = run_benchmark("digits", seeds=[0, 1], methods=["kmeans-pixels"], max_samples=300, isolate=False)
+    runs, summary = run_benchmark(
+        "digits", seeds=[0, 1], methods=["kmeans-pixels"], max_samples=300, isolate=False, keep_labels=True
+    )
     table = format_table(summary)
 
     assert [run["seed"] for run in runs] == [0, 1]
+    assert runs[0]["labels"].shape == (300,)
     assert summary[0]["n_seeds"] == 2
     assert 0.5 < summary[0]["acc_mean"] < 1.0
     assert "K-means on pixels" in table

@@ -136,7 +136,7 @@ def peak_memory_mib():
     return peak / (1024.0**2 if sys.platform == "darwin" else 1024.0)
 
 
-def run_method(name, dataset_source, seeds, n_clusters, indices=None):
+def run_method(name, dataset_source, seeds, n_clusters, indices=None, keep_labels=False):
     """Fit one method once per seed and return its runs.
 
     Parameters
@@ -149,11 +149,13 @@ def run_method(name, dataset_source, seeds, n_clusters, indices=None):
     n_clusters : int
     indices : ndarray or None
         Subset of samples to use, or None for all.
+    keep_labels : bool, default=False
+        Also store each run's cluster ids under ``"labels"``.
 
     Returns
     -------
     runs : list of dict
-        One dict per seed: method, seed, acc, nmi, ari, seconds.
+        One dict per seed: method, seed, acc, nmi, ari, seconds (and labels).
     peak_mib : float
         Peak resident memory of the process so far.
     """
@@ -173,7 +175,10 @@ def run_method(name, dataset_source, seeds, n_clusters, indices=None):
             warnings.simplefilter("ignore", category=FutureWarning)
             labels = estimator.fit_predict(X)
         seconds = time.perf_counter() - start
-        runs.append({"method": name, "seed": int(seed), **clustering_scores(y, labels), "seconds": seconds})
+        run = {"method": name, "seed": int(seed), **clustering_scores(y, labels), "seconds": seconds}
+        if keep_labels:
+            run["labels"] = np.asarray(labels)
+        runs.append(run)
     return runs, peak_memory_mib()
 
 
@@ -215,7 +220,9 @@ def stratified_subset(labels, max_samples, seed=0):
     return np.sort(subset)
 
 
-def run_benchmark(dataset="digits", seeds=(0, 1, 2, 3, 4), methods=None, max_samples=None, isolate=True, log=None):
+def run_benchmark(
+    dataset="digits", seeds=(0, 1, 2, 3, 4), methods=None, max_samples=None, isolate=True, keep_labels=False, log=None
+):
     """Run every method over every seed and return the per-run results and the summary.
 
     Parameters
@@ -230,6 +237,8 @@ def run_benchmark(dataset="digits", seeds=(0, 1, 2, 3, 4), methods=None, max_sam
     isolate : bool, default=True
         Run each method in its own process and record its peak memory.
         Without isolation, peak memory is not measured (None).
+    keep_labels : bool, default=False
+        Keep each run's cluster ids under ``"labels"`` in its dict.
     log : callable or None
         Called with one line of progress text after each method.
 
@@ -254,9 +263,10 @@ def run_benchmark(dataset="digits", seeds=(0, 1, 2, 3, 4), methods=None, max_sam
     for name in names:
         if isolate:
             with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-                method_runs, peak = pool.submit(run_method, name, dataset, list(seeds), n_clusters, indices).result()
+                job = pool.submit(run_method, name, dataset, list(seeds), n_clusters, indices, keep_labels)
+                method_runs, peak = job.result()
         else:
-            method_runs, peak = run_method(name, dataset, list(seeds), n_clusters, indices)[0], None
+            method_runs, peak = run_method(name, dataset, list(seeds), n_clusters, indices, keep_labels)[0], None
         runs.extend(method_runs)
         peaks[name] = peak
         if log is not None:

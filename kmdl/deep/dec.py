@@ -216,11 +216,11 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _pretrained_autoencoder(self, data, seed):
         """Return a fitted Autoencoder for ``data``: the given fitted one, or a new one trained here."""
-        given = self.autoencoder
-        if given is not None and hasattr(given, "encoder_"):
-            check_sample_shape(given, data)
-            return given
-        autoencoder = Autoencoder(random_state=seed) if given is None else clone(given)
+        provided = self.autoencoder
+        if provided is not None and hasattr(provided, "encoder_"):
+            check_sample_shape(provided, data)
+            return provided
+        autoencoder = Autoencoder(random_state=seed) if provided is None else clone(provided)
         autoencoder.set_params(random_state=seed)
         return autoencoder._fit_flat(data)
 

@@ -133,7 +133,7 @@ def sample_uniformly_over_clusters(labels, n_draws, rng):
     """Return ``n_draws`` sample indices with the same share for every non-empty cluster.
 
     A cluster smaller than its share is drawn with replacement, a larger one
-    without, so a cluster that holds most of the data gets no more training
+    without, so a cluster that contains most of the data gets no more training
     batches than any other.
 
     Parameters
