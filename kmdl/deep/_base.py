@@ -135,3 +135,20 @@ def l2_normalize(features):
     """Return ``features`` with each row scaled to unit Euclidean length (zero rows stay zero)."""
     norms = np.linalg.norm(features, axis=1, keepdims=True)
     return features / np.maximum(norms, np.finfo(features.dtype).tiny)
+
+
+def predict_batches(model, array, batch_size=1024):
+    """Run a Keras ``model`` on ``array`` in batches and return the outputs as one NumPy array.
+
+    The model is called eagerly instead of through ``model.predict``, which
+    traces a new graph function for every model. Code that builds many
+    models, such as DEC or DeepCluster in a loop over seeds, would otherwise
+    make TensorFlow log retracing warnings.
+    """
+    import keras
+
+    outputs = [
+        keras.ops.convert_to_numpy(model(array[start : start + batch_size], training=False))
+        for start in range(0, array.shape[0], batch_size)
+    ]
+    return np.concatenate(outputs)

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from kmdl.deep._base import check_positive_int, check_sample_shape, prepare_input
+from kmdl.deep._base import check_positive_int, check_sample_shape, predict_batches, prepare_input
 from kmdl.utils import check_random_state_seed, set_seed
 
 
@@ -183,7 +183,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
             verbose=self.verbose,
         )
         self.history_ = {key: [float(v) for v in values] for key, values in history.history.items()}
-        reconstruction = self.autoencoder_.predict(data.flat, batch_size=1024, verbose=0)
+        reconstruction = predict_batches(self.autoencoder_, data.flat)
         self.reconstruction_error_ = float(np.mean((reconstruction - data.flat) ** 2))
         return self
 
@@ -192,11 +192,11 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "encoder_")
         data = prepare_input(X)
         check_sample_shape(self, data)
-        return self.encoder_.predict(data.flat, batch_size=1024, verbose=0)
+        return predict_batches(self.encoder_, data.flat)
 
     def reconstruct(self, X):
         """Return the reconstruction of each sample in X, flattened to (n, d)."""
         check_is_fitted(self, "autoencoder_")
         data = prepare_input(X)
         check_sample_shape(self, data)
-        return self.autoencoder_.predict(data.flat, batch_size=1024, verbose=0)
+        return predict_batches(self.autoencoder_, data.flat)

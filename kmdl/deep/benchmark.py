@@ -276,14 +276,21 @@ def run_benchmark(
 
 
 def format_table(summary):
-    """Return the summary as a Markdown table: method, ACC/NMI/ARI mean ± std, time, peak memory."""
+    """Return the summary as a Markdown table: method, ACC/NMI/ARI mean ± std, time, peak memory.
+
+    With a single seed the metric cells show the value alone.
+    """
     lines = [
         "| Method | ACC | NMI | ARI | Time per run (s) | Peak memory (MiB) |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for row in summary:
         cells = [row["label"]]
-        cells += [f"{row[f'{key}_mean']:.3f} ± {row[f'{key}_std']:.3f}" for key in METRICS]
+        if row["n_seeds"] > 1:
+            cells += [f"{row[f'{key}_mean']:.3f} ± {row[f'{key}_std']:.3f}" for key in METRICS]
+        else:
+            # One seed has no spread to show.
+            cells += [f"{row[f'{key}_mean']:.3f}" for key in METRICS]
         cells.append(f"{row['seconds_mean']:.1f}")
         cells.append("n/a" if row["peak_mib"] is None else f"{row['peak_mib']:.0f}")
         lines.append("| " + " | ".join(cells) + " |")

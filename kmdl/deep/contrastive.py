@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from kmdl.deep._base import check_positive_int, check_sample_shape, prepare_input
+from kmdl.deep._base import check_positive_int, check_sample_shape, predict_batches, prepare_input
 from kmdl.deep.deepcluster import build_feature_network
 from kmdl.exceptions import DataError
 from kmdl.utils import check_random_state_seed, set_seed
@@ -221,4 +221,4 @@ class ContrastiveEncoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "encoder_")
         data = prepare_input(X)
         check_sample_shape(self, data)
-        return self.encoder_.predict(data.images, batch_size=1024, verbose=0)
+        return predict_batches(self.encoder_, data.images)

@@ -34,6 +34,7 @@ from kmdl.deep._base import (
     check_n_clusters_fit,
     check_positive_int,
     check_sample_shape,
+    predict_batches,
     prepare_input,
     warn_empty_clusters,
 )
@@ -253,7 +254,7 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
         self.input_shape_ = tuple(data.sample_shape)
         self.n_features_in_ = data.flat.shape[1]
         self.encoder_ = copy_model(self.autoencoder_.encoder_)
-        embedding = self.encoder_.predict(data.flat, batch_size=1024, verbose=0)
+        embedding = predict_batches(self.encoder_, data.flat)
 
         self.initial_centers_ = self._initial_centers(embedding, seed).astype(np.float32)
         clustering = ClusteringLayer(self.n_clusters, self.alpha, self.initial_centers_, name="clustering")
@@ -271,7 +272,7 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
         return self
 
     def _soft_assign(self, flat):
-        return self.model_.predict(flat, batch_size=1024, verbose=0)
+        return predict_batches(self.model_, flat)
 
     def _self_train(self, flat, rng):
         """Alternate target updates and ``update_interval`` KL steps until ``tol`` or ``max_iter``."""
@@ -327,4 +328,4 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "encoder_")
         data = prepare_input(X)
         check_sample_shape(self, data)
-        return self.encoder_.predict(data.flat, batch_size=1024, verbose=0)
+        return predict_batches(self.encoder_, data.flat)

@@ -30,6 +30,7 @@ from kmdl.deep._base import (
     check_sample_shape,
     empty_clusters,
     l2_normalize,
+    predict_batches,
     prepare_input,
     warn_empty_clusters,
 )
@@ -259,7 +260,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _cluster(self, data, seed, rng):
         """Embed, reduce, normalise and run K-means; return labels, the PCA and the K-means."""
-        features = self.network_.predict(data.network_array, batch_size=1024, verbose=0)
+        features = predict_batches(self.network_, data.network_array)
         n_components = min(self.pca_components, features.shape[1], data.n_samples)
         pca = PCA(n_components=n_components, whiten=True, random_state=seed)
         reduced = l2_normalize(pca.fit_transform(features))
@@ -334,7 +335,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "network_")
         data = prepare_input(X)
         check_sample_shape(self, data)
-        return self.network_.predict(data.network_array, batch_size=1024, verbose=0)
+        return predict_batches(self.network_, data.network_array)
 
     def predict(self, X):
         """Return the nearest final K-means centroid of each sample's reduced features."""

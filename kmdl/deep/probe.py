@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.utils.validation import check_is_fitted
 
-from kmdl.deep._base import check_n_clusters_fit, check_positive_int, prepare_input
+from kmdl.deep._base import check_n_clusters_fit, check_positive_int, predict_batches, prepare_input
 from kmdl.metrics import clustering_accuracy, clustering_scores
 from kmdl.utils import check_random_state_seed
 
@@ -39,7 +39,7 @@ def embed_with(encoder, X):
     if hasattr(encoder, "predict") and hasattr(encoder, "layers"):
         expected = tuple(encoder.input_shape[1:])
         array = data.network_array if expected == tuple(data.sample_shape) else data.flat
-        features = encoder.predict(array, batch_size=1024, verbose=0)
+        features = predict_batches(encoder, array)
     elif hasattr(encoder, "transform"):
         features = encoder.transform(X)
     elif callable(encoder):

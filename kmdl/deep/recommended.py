@@ -37,6 +37,7 @@ from kmdl.deep._base import (
     check_positive_int,
     check_sample_shape,
     l2_normalize,
+    predict_batches,
     prepare_input,
     warn_empty_clusters,
 )
@@ -209,7 +210,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
             self.encoder_ = ContrastiveEncoder(
                 self.feature_units, steps=self.contrastive_steps, random_state=seed
             )._fit_images(data, rng)
-            parts.append(l2_normalize(self.encoder_.encoder_.predict(data.images, batch_size=1024, verbose=0)))
+            parts.append(l2_normalize(predict_batches(self.encoder_.encoder_, data.images)))
         return np.hstack(parts).astype(np.float32)
 
     def _embed(self, features, seed):
@@ -286,7 +287,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         self.labels_ = self.pseudo_labels_
         if self.self_train:
             self.classifier_ = self._self_train(data, rng)
-            self.labels_ = self.classifier_.predict(data.network_array, batch_size=1024, verbose=0).argmax(axis=1)
+            self.labels_ = predict_batches(self.classifier_, data.network_array).argmax(axis=1)
         self.agreement_ = float(np.mean(self.labels_ == self.pseudo_labels_))
         self.empty_clusters_ = warn_empty_clusters(self.labels_, self.n_clusters, "RecommendedClustering")
         return self
@@ -316,7 +317,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         check_sample_shape(self, data)
         parts = [l2_normalize(self.pca_.transform(data.flat))]
         if self.encoder_ is not None:
-            parts.append(l2_normalize(self.encoder_.encoder_.predict(data.images, batch_size=1024, verbose=0)))
+            parts.append(l2_normalize(predict_batches(self.encoder_.encoder_, data.images)))
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning)
             return self.umap_.transform(np.hstack(parts).astype(np.float32))
@@ -327,5 +328,5 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         if self.classifier_ is not None:
             data = prepare_input(X)
             check_sample_shape(self, data)
-            return self.classifier_.predict(data.network_array, batch_size=1024, verbose=0).argmax(axis=1)
+            return predict_batches(self.classifier_, data.network_array).argmax(axis=1)
         return self.kmeans_.predict(self.transform(X))
