@@ -291,7 +291,20 @@ def format_table(summary):
         else:
             # One seed has no spread to show.
             cells += [f"{row[f'{key}_mean']:.3f}" for key in METRICS]
-        cells.append(f"{row['seconds_mean']:.1f}")
+        seconds = row["seconds_mean"]
+        cells.append(f"{seconds:.2f}" if seconds < 1 else f"{seconds:.1f}")
         cells.append("n/a" if row["peak_mib"] is None else f"{row['peak_mib']:.0f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def format_html_table(summary):
+    """Return the summary as an HTML table with the columns of :func:`format_table`, for notebook output."""
+    from html import escape
+
+    markdown_rows = format_table(summary).splitlines()
+    header = [cell.strip() for cell in markdown_rows[0].strip("|").split("|")]
+    body = [[cell.strip() for cell in line.strip("|").split("|")] for line in markdown_rows[2:]]
+    head_html = "".join(f"<th>{escape(cell)}</th>" for cell in header)
+    body_html = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in body)
+    return f'<table class="table"><thead><tr>{head_html}</tr></thead><tbody>{body_html}</tbody></table>'
