@@ -7,6 +7,8 @@ MyST-NB:
 
 * glue roles that still find the page's glued values inside a translated
   paragraph (see :mod:`kmdl_i18n.glue`);
+* notebook output text that contains measured numbers kept out of the
+  catalogs (see :mod:`kmdl_i18n.outputs`);
 * a check that a build re-uses the executed notebooks of an earlier build
   instead of running them again (see :mod:`kmdl_i18n.execution`);
 * a language switcher in the article header that links to the same page in
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import execution, glue, layout, switcher, theme
+from . import execution, glue, layout, outputs, switcher, theme
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -33,6 +35,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_nb")
     glue.setup(app)
     execution.setup(app)
+    outputs.setup(app)
     switcher.setup(app)
     layout.setup(app)
     theme.setup(app)
