@@ -240,19 +240,19 @@ class TeachingKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """
         X = validate_data(self, _flatten_image_stack(X), dtype=[np.float64, np.float32])
         X = X.astype(np.float64, copy=False)
-        given = self._check_params(X)
+        init_centroids = self._check_params(X)
         # Centre the data, as scikit-learn does: smaller numbers lose less
         # precision in the distance formula. The centroids are shifted back below.
         mean = X.mean(axis=0)
         X = X - mean
-        if given is not None:
-            given = given - mean
+        if init_centroids is not None:
+            init_centroids = init_centroids - mean
         rng = check_random_state(self.random_state)
         tolerance = float(np.mean(np.var(X, axis=0))) * self.tol
         best = None
         for _ in range(self.n_init):
-            if given is not None:
-                start = given
+            if init_centroids is not None:
+                start = init_centroids
             elif self.init == "random":
                 start = init_random(X, self.n_clusters, rng)
             else:

@@ -52,7 +52,7 @@ def check_numeric_array(array, name="images"):
         ) from None
     if array.dtype == object:
         raise DataError(
-            f"{name} holds Python objects (dtype=object), for example images of "
+            f"{name} contains Python objects (dtype=object), for example images of "
             "different sizes. Resize them to one shape and save one numeric array, "
             f"e.g. np.save('{name}.npy', np.stack(resized).astype('float32'))."
         )
@@ -257,7 +257,7 @@ def encode_labels(labels, n_samples=None, name="labels"):
         )
     if labels.dtype == object:
         raise DataError(
-            f"{name} holds Python objects (dtype=object). Save them as integers or "
+            f"{name} contains Python objects (dtype=object). Save them as integers or "
             "as a fixed-width string array, e.g. labels.astype(str)."
         )
     if labels.dtype.kind not in "biufUS":
