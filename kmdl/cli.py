@@ -410,7 +410,7 @@ def main(argv=None, out=None):
     Examples
     --------
     >>> main(["methods"])  # doctest: +ELLIPSIS
-    kmeans ...
+    recommended ...
     0
     """
     out = sys.stdout if out is None else out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 #: Name of the method that ``kmdl run`` uses without ``--method``.
-DEFAULT_METHOD = "kmeans"
+DEFAULT_METHOD = "recommended"
 
 #: Input layouts a method can ask for. Both come from the same ImageDataset:
 #: "images" is float32 of shape (n, height, width, channels) in [0, 1], and
@@ -104,6 +104,11 @@ def make_deepcluster(n_clusters, seed, epochs):
 #:
 #: :meta hide-value:
 METHODS = {
+    "recommended": Method(
+        "Contrastive Keras features and UMAP, then K-means (the recommended pipeline)",
+        "kmdl.methods:make_recommended",
+        keras_verbose=True,
+    ),
     "kmeans": Method(
         "K-means (scikit-learn, 10 k-means++ restarts) on the flattened pixels",
         "kmdl.methods:make_kmeans",
@@ -113,11 +118,6 @@ METHODS = {
         "K-means pseudo-labels, then a dense Keras classifier trained to predict them",
         "kmdl.methods:make_pseudo_label",
         default_epochs=30,
-        keras_verbose=True,
-    ),
-    "recommended": Method(
-        "Contrastive Keras features and UMAP, then K-means (the recommended pipeline)",
-        "kmdl.methods:make_recommended",
         keras_verbose=True,
     ),
     "dec": Method(

@@ -29,6 +29,10 @@ def unlabelled_folder(tmp_path_factory, digits):
     return folder
 
 
+#: Tests about the command itself run the fast K-means; the default method has its own tests.
+KMEANS = ["--method", "kmeans"]
+
+
 def run(argv, capsys):
     """Run the command in this process and return (status, stdout, stderr)."""
     out = io.StringIO()
@@ -86,12 +90,36 @@ def test_registered_method_is_one_line(monkeypatch, tmp_path, capsys, unlabelled
     assert "ward" in run(["methods"], capsys)[1]
 
 
+# --- The default method --------------------------------------------------------------
+
+
+def test_default_method_is_recommended():
+    assert DEFAULT_METHOD == "recommended"
+    assert build_parser().parse_args(["run"]).method == "recommended"
+
+
+def test_default_run_beats_kmeans_on_digits(tmp_path, capsys, labelled_folder):
+    argv = ["run", "--data", str(labelled_folder), "--quiet", "--out"]
+    status, out, err = run(argv + [str(tmp_path / "default")], capsys)
+    assert status == 0, err
+    assert err == ""
+    assert "kmdl run: recommended on" in out
+    default = read_metrics(tmp_path / "default")
+    assert default["method"] == "recommended"
+    assert run(argv + [str(tmp_path / "kmeans"), *KMEANS], capsys)[0] == 0
+    kmeans = read_metrics(tmp_path / "kmeans")
+    # The pipeline exists because K-means on pixels confuses digits; on these
+    # 300 digits it should do clearly better, not just as well.
+    assert default["acc"] >= kmeans["acc"] + 0.05, (default["acc"], kmeans["acc"])
+    assert default["nmi"] >= kmeans["nmi"] + 0.05, (default["nmi"], kmeans["nmi"])
+
+
 # --- A successful run --------------------------------------------------------------
 
 
 def test_run_writes_outputs_with_labels(tmp_path, capsys, labelled_folder):
     out_dir = tmp_path / "result"
-    status, out, err = run(["run", "--data", str(labelled_folder), "--out", str(out_dir), "--quiet"], capsys)
+    status, out, err = run(["run", "--data", str(labelled_folder), *KMEANS, "--out", str(out_dir), "--quiet"], capsys)
     assert status == 0, err
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(OUTPUT_FILES)
     metrics = read_metrics(out_dir)
@@ -117,7 +145,7 @@ def test_run_without_labels_needs_clusters(capsys, unlabelled_folder, tmp_path):
 
 def test_run_without_labels_gives_null_scores(tmp_path, capsys, unlabelled_folder):
     out_dir = tmp_path / "result"
-    status, out, _ = run(["run", "--data", str(unlabelled_folder), "--clusters", "4", "--out", str(out_dir), "--quiet"], capsys)
+    status, out, _ = run(["run", "--data", str(unlabelled_folder), *KMEANS, "--clusters", "4", "--out", str(out_dir), "--quiet"], capsys)
     assert status == 0
     metrics = read_metrics(out_dir)
     assert (metrics["acc"], metrics["nmi"], metrics["ari"]) == (None, None, None)
@@ -128,7 +156,7 @@ def test_run_without_labels_gives_null_scores(tmp_path, capsys, unlabelled_folde
 
 def test_default_out_dir_is_new_each_run(tmp_path, capsys, monkeypatch, unlabelled_folder):
     monkeypatch.chdir(tmp_path)
-    argv = ["run", "--data", str(unlabelled_folder), "--clusters", "2", "--quiet"]
+    argv = ["run", "--data", str(unlabelled_folder), *KMEANS, "--clusters", "2", "--quiet"]
     assert run(argv, capsys)[0] == 0
     assert run(argv, capsys)[0] == 0
     folders = sorted(tmp_path.glob("kmdl-run-*-kmeans*"))
@@ -140,7 +168,7 @@ def test_existing_out_dir_needs_overwrite(tmp_path, capsys, unlabelled_folder):
     out_dir = tmp_path / "result"
     out_dir.mkdir()
     (out_dir / "notes.txt").write_text("keep me")
-    argv = ["run", "--data", str(unlabelled_folder), "--clusters", "2", "--out", str(out_dir), "--quiet"]
+    argv = ["run", "--data", str(unlabelled_folder), *KMEANS, "--clusters", "2", "--out", str(out_dir), "--quiet"]
     status, _, err = run(argv, capsys)
     assert_one_line_error(status, err, "exists and is not empty", "--overwrite")
     assert sorted(p.name for p in out_dir.iterdir()) == ["notes.txt"]
@@ -154,9 +182,9 @@ def test_existing_out_dir_needs_overwrite(tmp_path, capsys, unlabelled_folder):
 
 def test_overwrite_removes_stale_confusion(tmp_path, capsys, labelled_folder, unlabelled_folder):
     out_dir = tmp_path / "result"
-    assert run(["run", "--data", str(labelled_folder), "--out", str(out_dir), "--quiet"], capsys)[0] == 0
+    assert run(["run", "--data", str(labelled_folder), *KMEANS, "--out", str(out_dir), "--quiet"], capsys)[0] == 0
     assert (out_dir / "confusion.png").exists()
-    argv = ["run", "--data", str(unlabelled_folder), "--clusters", "2", "--out", str(out_dir), "--quiet", "--overwrite"]
+    argv = ["run", "--data", str(unlabelled_folder), *KMEANS, "--clusters", "2", "--out", str(out_dir), "--quiet", "--overwrite"]
     assert run(argv, capsys)[0] == 0
     assert not (out_dir / "confusion.png").exists()
     assert read_metrics(out_dir)["acc"] is None
@@ -181,7 +209,7 @@ def test_text_labels_stay_readable_in_json(tmp_path, capsys):
     folder = tmp_path / "data"
     rng = np.random.default_rng(0)
     save_image_folder(folder, rng.random((8, 5, 6)), np.array(["猫", "狗"] * 4))
-    assert run(["run", "--data", str(folder), "--out", str(tmp_path / "out"), "--quiet"], capsys)[0] == 0
+    assert run(["run", "--data", str(folder), *KMEANS, "--out", str(tmp_path / "out"), "--quiet"], capsys)[0] == 0
     text = (tmp_path / "out" / "metrics.json").read_text(encoding="utf-8")
     assert '"狗"' in text
     assert read_metrics(tmp_path / "out")["classes"] == ["狗", "猫"]
@@ -195,7 +223,7 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_bar_on_terminal_only(tmp_path, capsys, monkeypatch, unlabelled_folder):
-    argv = ["run", "--data", str(unlabelled_folder), "--clusters", "2"]
+    argv = ["run", "--data", str(unlabelled_folder), *KMEANS, "--clusters", "2"]
     _, _, err = run(argv + ["--out", str(tmp_path / "piped")], capsys)
     assert err == ""
 
@@ -211,7 +239,7 @@ def test_progress_bar_on_terminal_only(tmp_path, capsys, monkeypatch, unlabelled
 
 
 def test_epochs_ignored_by_kmeans_with_warning(tmp_path, capsys, unlabelled_folder):
-    status, _, err = run(["run", "--data", str(unlabelled_folder), "--clusters", "2", "--epochs", "3",
+    status, _, err = run(["run", "--data", str(unlabelled_folder), *KMEANS, "--clusters", "2", "--epochs", "3",
                           "--out", str(tmp_path / "a"), "--quiet"], capsys)
     assert status == 0
     assert "kmdl: warning: --epochs has no effect on method 'kmeans'" in err
