@@ -11,8 +11,10 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from kmdl.exceptions import DataError
+from kmdl.utils import check_random_state_seed, set_seed
 from kmdl.validation import as_feature_matrix, as_image_stack, check_numeric_array
 
 
@@ -75,6 +77,79 @@ def prepare_input(X, name="X"):
     raise DataError(
         f"{name} has shape {array.shape}; expected flat vectors (n, d) or an image "
         "stack (n, height, width) or (n, height, width, channels)."
+    )
+
+
+def start_fit(estimator, X):
+    """Check ``X`` and the estimator's parameters, seed every generator, and record the input shape.
+
+    Calls ``estimator._check_params(data)``, seeds NumPy, Python and Keras
+    with :func:`kmdl.utils.set_seed`, and sets ``input_shape_`` and
+    ``n_features_in_``.
+
+    Returns
+    -------
+    data : NetworkInput
+    seed : int
+    rng : numpy.random.RandomState
+        A generator seeded with ``seed``, for batch orders and sampling.
+    """
+    data = prepare_input(X)
+    estimator._check_params(data)
+    seed = check_random_state_seed(estimator.random_state)
+    set_seed(seed)
+    estimator.input_shape_ = tuple(data.sample_shape)
+    estimator.n_features_in_ = data.flat.shape[1]
+    return data, seed, np.random.RandomState(seed)
+
+
+def fitted_input(estimator, X, attribute):
+    """Check that ``estimator`` is fitted (has ``attribute``) and return ``X`` checked against its input shape."""
+    check_is_fitted(estimator, attribute)
+    data = prepare_input(X)
+    check_sample_shape(estimator, data)
+    return data
+
+
+class IndexStream:
+    """Shuffled passes over a set of sample indices, handed out in runs of any length.
+
+    Each pass is a new permutation, so every index appears once per pass,
+    however the runs that callers take split the passes.
+
+    Parameters
+    ----------
+    indices : int or ndarray of int
+        The indices to draw from, or n for ``range(n)``.
+    rng : numpy.random.RandomState
+    """
+
+    def __init__(self, indices, rng):
+        self.indices = np.arange(indices) if np.isscalar(indices) else np.asarray(indices)
+        self.rng = rng
+        self._pending = np.empty(0, dtype=self.indices.dtype)
+
+    def take(self, count):
+        """Return the next ``count`` indices of the stream."""
+        while self._pending.size < count:
+            self._pending = np.concatenate([self._pending, self.rng.permutation(self.indices)])
+        run, self._pending = self._pending[:count], self._pending[count:]
+        return run
+
+
+def fit_one_pass(model, inputs, targets, indices, batch_size, verbose=0):
+    """Train a compiled Keras ``model`` once over ``inputs[indices]``, in that order, and return the history.
+
+    Callers choose the order (shuffled passes, sampling per cluster), so
+    Keras does not shuffle again.
+    """
+    return model.fit(
+        inputs[indices],
+        targets[indices],
+        batch_size=batch_size,
+        epochs=1,
+        shuffle=False,
+        verbose=verbose,
     )
 
 

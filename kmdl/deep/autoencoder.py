@@ -8,10 +8,8 @@ embedding (:mod:`kmdl.deep.dec`).
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
-from kmdl.deep._base import check_positive_int, check_sample_shape, predict_batches, prepare_input
-from kmdl.utils import check_random_state_seed, set_seed
+from kmdl.deep._base import check_positive_int, fitted_input, predict_batches, start_fit
 
 
 def build_autoencoder(input_dim, hidden_units=(500, 500, 2000), embedding_dim=10, noise=0.0):
@@ -137,7 +135,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _check_params(self):
+    def _check_params(self, data):
         check_positive_int(self.embedding_dim, "embedding_dim")
         check_positive_int(self.epochs, "epochs")
         check_positive_int(self.batch_size, "batch_size")
@@ -158,11 +156,8 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        data = prepare_input(X)
-        self._check_params()
-        set_seed(check_random_state_seed(self.random_state))
-        self._fit_flat(data)
-        return self
+        data, _, _ = start_fit(self, X)
+        return self._fit_flat(data)
 
     def _fit_flat(self, data):
         """Train on a checked :class:`~kmdl.deep._base.NetworkInput` (no seeding)."""
@@ -189,14 +184,8 @@ class Autoencoder(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Return the embedding of each sample in X, shape (n, embedding_dim)."""
-        check_is_fitted(self, "encoder_")
-        data = prepare_input(X)
-        check_sample_shape(self, data)
-        return predict_batches(self.encoder_, data.flat)
+        return predict_batches(self.encoder_, fitted_input(self, X, "encoder_").flat)
 
     def reconstruct(self, X):
         """Return the reconstruction of each sample in X, flattened to (n, d)."""
-        check_is_fitted(self, "autoencoder_")
-        data = prepare_input(X)
-        check_sample_shape(self, data)
-        return predict_batches(self.autoencoder_, data.flat)
+        return predict_batches(self.autoencoder_, fitted_input(self, X, "autoencoder_").flat)

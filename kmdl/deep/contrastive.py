@@ -10,12 +10,10 @@ do not offer.
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
-from kmdl.deep._base import check_positive_int, check_sample_shape, predict_batches, prepare_input
+from kmdl.deep._base import IndexStream, check_positive_int, fitted_input, predict_batches, start_fit
 from kmdl.deep.deepcluster import build_feature_network
 from kmdl.exceptions import DataError
-from kmdl.utils import check_random_state_seed, set_seed
 
 
 def build_augmenter(shift=0.15, rotation=0.05, zoom=0.1):
@@ -162,11 +160,8 @@ class ContrastiveEncoder(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        data = prepare_input(X)
-        self._check_params(data)
-        seed = check_random_state_seed(self.random_state)
-        set_seed(seed)
-        return self._fit_images(data, np.random.RandomState(seed))
+        data, _, rng = start_fit(self, X)
+        return self._fit_images(data, rng)
 
     def _fit_images(self, data, rng):
         """Train on a checked :class:`~kmdl.deep._base.NetworkInput` with images (no seeding)."""
@@ -203,22 +198,13 @@ class ContrastiveEncoder(TransformerMixin, BaseEstimator):
 
         images = data.images
         batch_size = min(self.batch_size, data.n_samples)
-        order = np.empty(0, dtype=np.int64)
-        losses = np.empty(self.steps)
-        for step in range(self.steps):
-            # Batches come from a stream of shuffled passes, so each image
-            # appears once per pass and every batch is full.
-            if order.size < batch_size:
-                order = np.concatenate([order, rng.permutation(data.n_samples)])
-            batch, order = order[:batch_size], order[batch_size:]
-            losses[step] = float(train_step(tf.constant(images[batch])))
+        # Every batch is full and each image appears once per pass.
+        stream = IndexStream(data.n_samples, rng)
+        losses = np.array([float(train_step(tf.constant(images[stream.take(batch_size)]))) for _ in range(self.steps)])
         self.encoder_ = encoder
         self.loss_history_ = losses
         return self
 
     def transform(self, X):
         """Return the encoder's features for each image in X, shape (n, feature_units)."""
-        check_is_fitted(self, "encoder_")
-        data = prepare_input(X)
-        check_sample_shape(self, data)
-        return predict_batches(self.encoder_, data.images)
+        return predict_batches(self.encoder_, fitted_input(self, X, "encoder_").images)

@@ -23,23 +23,24 @@ so that the two starts can be compared.
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin, clone
 from sklearn.cluster import KMeans
-from sklearn.utils.validation import check_is_fitted
 
 import kmdl.utils  # noqa: F401  (sets KERAS_BACKEND and TF_CPP_MIN_LOG_LEVEL)
 import keras
 from keras import ops
 
 from kmdl.deep._base import (
+    IndexStream,
     check_choice,
     check_n_clusters_fit,
     check_positive_int,
     check_sample_shape,
+    fit_one_pass,
+    fitted_input,
     predict_batches,
-    prepare_input,
+    start_fit,
     warn_empty_clusters,
 )
 from kmdl.deep.autoencoder import Autoencoder, copy_model
-from kmdl.utils import check_random_state_seed, set_seed
 
 INIT_METHODS = ("kmeans", "random")
 
@@ -245,14 +246,8 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
         -------
         self
         """
-        data = prepare_input(X)
-        self._check_params(data)
-        seed = check_random_state_seed(self.random_state)
-        set_seed(seed)
-
+        data, seed, rng = start_fit(self, X)
         self.autoencoder_ = self._pretrained_autoencoder(data, seed)
-        self.input_shape_ = tuple(data.sample_shape)
-        self.n_features_in_ = data.flat.shape[1]
         self.encoder_ = copy_model(self.autoencoder_.encoder_)
         embedding = predict_batches(self.encoder_, data.flat)
 
@@ -264,7 +259,7 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
             loss=keras.losses.KLDivergence(),
         )
         self.init_labels_ = self._soft_assign(data.flat).argmax(axis=1)
-        self._self_train(data.flat, np.random.RandomState(seed))
+        self._self_train(data.flat, rng)
 
         self.labels_ = self._soft_assign(data.flat).argmax(axis=1)
         self.cluster_centers_ = keras.ops.convert_to_numpy(clustering.centers).copy()
@@ -276,9 +271,8 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _self_train(self, flat, rng):
         """Alternate target updates and ``update_interval`` KL steps until ``tol`` or ``max_iter``."""
-        n_samples = flat.shape[0]
-        chunk = self.update_interval * self.batch_size
-        order = np.empty(0, dtype=np.int64)
+        # Every sample is seen once per pass, however the steps split into chunks.
+        stream = IndexStream(flat.shape[0], rng)
         previous = None
         self.delta_history_ = []
         self.converged_ = False
@@ -296,28 +290,13 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
             target = target_distribution(q).astype(np.float32)
 
             steps = min(self.update_interval, self.max_iter - self.n_iter_)
-            # Draw the next batches from a stream of shuffled epochs, so every
-            # sample is seen once per pass however the steps split into chunks.
-            while order.size < steps * self.batch_size:
-                order = np.concatenate([order, rng.permutation(n_samples)])
-            size = min(chunk, steps * self.batch_size)
-            batch_indices, order = order[:size], order[size:]
-            self.model_.fit(
-                flat[batch_indices],
-                target[batch_indices],
-                batch_size=self.batch_size,
-                epochs=1,
-                shuffle=False,
-                verbose=self.verbose,
-            )
+            indices = stream.take(steps * self.batch_size)
+            fit_one_pass(self.model_, flat, target, indices, self.batch_size, self.verbose)
             self.n_iter_ += steps
 
     def predict_proba(self, X):
         """Return the soft assignment q of each sample in X, shape (n, n_clusters)."""
-        check_is_fitted(self, "model_")
-        data = prepare_input(X)
-        check_sample_shape(self, data)
-        return self._soft_assign(data.flat)
+        return self._soft_assign(fitted_input(self, X, "model_").flat)
 
     def predict(self, X):
         """Return the cluster with the largest soft assignment for each sample in X."""
@@ -325,7 +304,4 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Return the self-trained embedding of each sample in X."""
-        check_is_fitted(self, "encoder_")
-        data = prepare_input(X)
-        check_sample_shape(self, data)
-        return predict_batches(self.encoder_, data.flat)
+        return predict_batches(self.encoder_, fitted_input(self, X, "encoder_").flat)

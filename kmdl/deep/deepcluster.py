@@ -27,14 +27,14 @@ from sklearn.utils.validation import check_is_fitted
 from kmdl.deep._base import (
     check_n_clusters_fit,
     check_positive_int,
-    check_sample_shape,
     empty_clusters,
+    fit_one_pass,
+    fitted_input,
     l2_normalize,
     predict_batches,
-    prepare_input,
+    start_fit,
     warn_empty_clusters,
 )
-from kmdl.utils import check_random_state_seed, set_seed
 
 
 def build_feature_network(sample_shape, feature_units=128, filters=(32, 64)):
@@ -293,14 +293,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
         import keras
         from keras import layers
 
-        data = prepare_input(X)
-        self._check_params(data)
-        seed = check_random_state_seed(self.random_state)
-        set_seed(seed)
-        rng = np.random.RandomState(seed)
-
-        self.input_shape_ = tuple(data.sample_shape)
-        self.n_features_in_ = data.flat.shape[1]
+        data, seed, rng = start_fit(self, X)
         self.network_ = build_feature_network(self.input_shape_, self.feature_units, tuple(self.filters))
         self.assignments_, self.nmi_history_, self.largest_cluster_history_ = [], [], []
         self.reassigned_history_, self.loss_history_ = [], []
@@ -315,14 +308,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
                 optimizer=keras.optimizers.Adam(self.learning_rate), loss="sparse_categorical_crossentropy"
             )
             indices = sample_uniformly_over_clusters(labels, data.n_samples * self.epochs_per_round, rng)
-            history = classifier.fit(
-                inputs[indices],
-                labels[indices],
-                batch_size=self.batch_size,
-                epochs=1,
-                shuffle=False,
-                verbose=self.verbose,
-            )
+            history = fit_one_pass(classifier, inputs, labels, indices, self.batch_size, self.verbose)
             self.loss_history_.append(float(history.history["loss"][-1]))
 
         self.labels_, self.pca_, self.kmeans_ = self._cluster(data, seed + self.n_rounds, rng)
@@ -332,10 +318,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Return the feature network's output for each sample in X."""
-        check_is_fitted(self, "network_")
-        data = prepare_input(X)
-        check_sample_shape(self, data)
-        return predict_batches(self.network_, data.network_array)
+        return predict_batches(self.network_, fitted_input(self, X, "network_").network_array)
 
     def predict(self, X):
         """Return the nearest final K-means centroid of each sample's reduced features."""

@@ -33,16 +33,17 @@ from sklearn.decomposition import PCA
 from sklearn.utils.validation import check_is_fitted
 
 from kmdl.deep._base import (
+    IndexStream,
     check_n_clusters_fit,
     check_positive_int,
-    check_sample_shape,
+    fit_one_pass,
+    fitted_input,
     l2_normalize,
     predict_batches,
-    prepare_input,
+    start_fit,
     warn_empty_clusters,
 )
 from kmdl.deep.contrastive import ContrastiveEncoder
-from kmdl.utils import check_random_state_seed, set_seed
 
 
 def select_confident(embedding, labels, centers, fraction):
@@ -267,14 +268,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         -------
         self
         """
-        data = prepare_input(X)
-        self._check_params(data)
-        seed = check_random_state_seed(self.random_state)
-        set_seed(seed)
-        rng = np.random.RandomState(seed)
-        self.input_shape_ = tuple(data.sample_shape)
-        self.n_features_in_ = data.flat.shape[1]
-
+        data, seed, rng = start_fit(self, X)
         features = self._features(data, seed, rng)
         self.embedding_ = self._embed(features, seed)
         self.kmeans_ = KMeans(n_clusters=self.n_clusters, n_init=self.n_init, random_state=seed).fit(self.embedding_)
@@ -295,26 +289,13 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
     def _self_train(self, data, rng):
         """Train and return the classifier on the confident pseudo-labels."""
         classifier = self._build_classifier(data)
-        confident = np.flatnonzero(self.confident_mask_)
-        draws = self.classifier_steps * self.batch_size
-        # Repeat shuffled passes over the confident samples until there are enough draws.
-        n_passes = -(-draws // confident.size)
-        indices = np.concatenate([rng.permutation(confident) for _ in range(n_passes)])[:draws]
-        classifier.fit(
-            data.network_array[indices],
-            self.pseudo_labels_[indices],
-            batch_size=self.batch_size,
-            epochs=1,
-            shuffle=False,
-            verbose=self.verbose,
-        )
+        indices = IndexStream(np.flatnonzero(self.confident_mask_), rng).take(self.classifier_steps * self.batch_size)
+        fit_one_pass(classifier, data.network_array, self.pseudo_labels_, indices, self.batch_size, self.verbose)
         return classifier
 
     def transform(self, X):
         """Return the UMAP embedding of each sample in X, shape (n, umap_components)."""
-        check_is_fitted(self, "umap_")
-        data = prepare_input(X)
-        check_sample_shape(self, data)
+        data = fitted_input(self, X, "umap_")
         parts = [l2_normalize(self.pca_.transform(data.flat))]
         if self.encoder_ is not None:
             parts.append(l2_normalize(predict_batches(self.encoder_.encoder_, data.images)))
@@ -326,7 +307,5 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         """Return the cluster of each sample in X: the classifier's, or the nearest centroid in the embedding."""
         check_is_fitted(self, "kmeans_")
         if self.classifier_ is not None:
-            data = prepare_input(X)
-            check_sample_shape(self, data)
-            return predict_batches(self.classifier_, data.network_array).argmax(axis=1)
+            return predict_batches(self.classifier_, fitted_input(self, X, "kmeans_").network_array).argmax(axis=1)
         return self.kmeans_.predict(self.transform(X))
