@@ -1,10 +1,40 @@
-"""Figures of a clustering result: sample images per cluster and a matched confusion matrix."""
+"""Figures of a clustering result: sample images per cluster and a matched confusion matrix.
+
+Both take ``language`` ("en" or "zh_CN"), which picks the words of :data:`TEXT`.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
+from kmdl.figures.languages import words as _words
 from kmdl.metrics import clustering_accuracy, match_clusters
+
+#: Words of the figures by language.
+TEXT = {
+    "en": {
+        "samples_title": "Sample images per cluster",
+        "first_clusters": " (first {drawn} of {total} clusters)",
+        "empty": "(empty)",
+        "unmatched": "cluster {cluster} (unmatched)",
+        "matched_column": "{name} (cluster {cluster})",
+        "no_cluster": "{name} (no cluster)",
+        "matched_axis": "Class matched to the cluster",
+        "true_axis": "True class",
+        "confusion_title": "Clusters matched to classes (ACC = {accuracy:.3f})",
+    },
+    "zh_CN": {
+        "samples_title": "每个簇的样本图像",
+        "first_clusters": "（只画出前 {drawn} 个簇，共 {total} 个）",
+        "empty": "（空）",
+        "unmatched": "簇 {cluster}（未匹配）",
+        "matched_column": "{name}（簇 {cluster}）",
+        "no_cluster": "{name}（无对应簇）",
+        "matched_axis": "簇所匹配的类别",
+        "true_axis": "真实类别",
+        "confusion_title": "簇与类别的匹配（ACC = {accuracy:.3f}）",
+    },
+}
 
 # Above this many classes the confusion matrix shows colours only, because
 # the counts would not fit in their cells.
@@ -24,7 +54,9 @@ def _displayable(image):
     return image.mean(axis=-1), "gray"
 
 
-def plot_cluster_samples(images, assignments, n_clusters=None, *, per_cluster=8, max_clusters=40, random_state=0):
+def plot_cluster_samples(
+    images, assignments, n_clusters=None, *, per_cluster=8, max_clusters=40, random_state=0, language="en"
+):
     """Draw a grid with one row of sample images for each cluster.
 
     Parameters
@@ -43,6 +75,8 @@ def plot_cluster_samples(images, assignments, n_clusters=None, *, per_cluster=8,
         gives how many are drawn.
     random_state : int, default=0
         Seed for picking the samples, so a rerun draws the same ones.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the title and row labels.
 
     Returns
     -------
@@ -56,6 +90,7 @@ def plot_cluster_samples(images, assignments, n_clusters=None, *, per_cluster=8,
     >>> len(figure.axes)
     40
     """
+    text = _words(TEXT, language)
     images = np.asarray(images)
     assignments = np.asarray(assignments, dtype=np.int64)
     if n_clusters is None:
@@ -80,16 +115,16 @@ def plot_cluster_samples(images, assignments, n_clusters=None, *, per_cluster=8,
             if column < picked.size:
                 pixels, cmap = _displayable(images[picked[column]])
                 ax.imshow(pixels, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
-        label = f"{cluster}\n(n={members.size})" if members.size else f"{cluster}\n(empty)"
+        label = f"{cluster}\n(n={members.size})" if members.size else f"{cluster}\n{text['empty']}"
         axes[cluster, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
-    title = "Sample images per cluster"
+    title = text["samples_title"]
     if n_drawn < n_clusters:
-        title += f" (first {n_drawn} of {n_clusters} clusters)"
+        title += text["first_clusters"].format(drawn=n_drawn, total=n_clusters)
     figure.suptitle(title)
     return figure
 
 
-def plot_matched_confusion(y_true, assignments, *, ax=None):
+def plot_matched_confusion(y_true, assignments, *, ax=None, language="en"):
     """Draw the confusion matrix after matching each cluster to one class.
 
     Clusters are matched to classes one to one by the Hungarian algorithm
@@ -106,18 +141,21 @@ def plot_matched_confusion(y_true, assignments, *, ax=None):
         Cluster id of each sample.
     ax : matplotlib Axes, optional
         Axes to draw on; a new figure is made by default.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the title, axis labels and column names.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    text = _words(TEXT, language)
     y_true = np.asarray(y_true)
     assignments = np.asarray(assignments)
     mapping = match_clusters(y_true, assignments)
     classes = np.unique(y_true)
     names = [str(value) for value in classes.tolist()]
     unmatched = [cluster for cluster in np.unique(assignments).tolist() if cluster not in mapping]
-    extra = [f"cluster {cluster} (unmatched)" for cluster in unmatched]
+    extra = [text["unmatched"].format(cluster=cluster) for cluster in unmatched]
     class_name = dict(zip(classes.tolist(), names))
     predicted_name = {cluster: class_name[value] for cluster, value in mapping.items()}
     predicted_name.update(zip(unmatched, extra))
@@ -143,9 +181,11 @@ def plot_matched_confusion(y_true, assignments, *, ax=None):
     # the per-cluster sample grid.
     cluster_of_class = {class_name[value]: cluster for cluster, value in mapping.items()}
     column_names = [
-        f"{name} (cluster {cluster_of_class[name]})" if name in cluster_of_class else f"{name} (no cluster)"
+        text["matched_column"].format(name=name, cluster=cluster_of_class[name])
+        if name in cluster_of_class
+        else text["no_cluster"].format(name=name)
         for name in names
-    ] + [f"cluster {cluster} (unmatched)" for cluster in unmatched]
+    ] + extra
     ax.set_xticklabels(column_names, rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
     if extra:
         # The display is square, but no sample has an unmatched cluster as its
@@ -155,7 +195,7 @@ def plot_matched_confusion(y_true, assignments, *, ax=None):
             for text in display.text_[len(names):].ravel():
                 text.set_visible(False)
     accuracy = clustering_accuracy(y_true, assignments)
-    ax.set_xlabel("Class matched to the cluster")
-    ax.set_ylabel("True class")
-    ax.set_title(f"Clusters matched to classes (ACC = {accuracy:.3f})")
+    ax.set_xlabel(text["matched_axis"])
+    ax.set_ylabel(text["true_axis"])
+    ax.set_title(text["confusion_title"].format(accuracy=accuracy))
     return display.figure_

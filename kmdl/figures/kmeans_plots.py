@@ -4,15 +4,40 @@ The functions take the arrays that :class:`kmdl.kmeans.TeachingKMeans`
 records (``history_``, ``cluster_centers_``) or plain NumPy arrays, draw one
 figure each and return the :class:`matplotlib.figure.Figure`. Where a function
 takes ``ax``, it draws into that axes. Without one it creates the figure with
-pyplot, so a notebook shows the figure once, at the end of the cell.
+pyplot, so a notebook shows the figure once, at the end of the cell. Each
+takes ``language`` ("en" or "zh_CN"), which picks the words of :data:`TEXT`;
+names that the caller passes in English (runs, settings, metrics) are
+translated when :data:`TEXT` has them.
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.decomposition import PCA
 
+from kmdl.figures.languages import check_language, translate
+from kmdl.figures.languages import words as _words
+
 # matplotlib's ten-colour "tab10" palette. Cluster j gets colour j mod 10.
 CLUSTER_COLOURS = plt.get_cmap("tab10").colors
+
+#: Axis labels by language, and (under "names") Chinese for the English run,
+#: setting and metric names that the site's pages pass.
+TEXT = {
+    "en": {"pc1": "PC 1", "pc2": "PC 2", "iteration": "iteration", "inertia": "inertia"},
+    "zh_CN": {"pc1": "主成分 1", "pc2": "主成分 2", "iteration": "迭代次数", "inertia": "惯性"},
+}
+NAMES = {
+    "zh_CN": {
+        "random start": "随机初始化",
+        "k-means++ start": "k-means++ 初始化",
+        "random, n_init=1": "随机，n_init=1",
+        "k-means++, n_init=1": "k-means++，n_init=1",
+        "random, n_init=10": "随机，n_init=10",
+        "k-means++, n_init=10": "k-means++，n_init=10",
+        "inertia": "惯性",
+        "acc": "ACC",
+    }
+}
 
 
 def _new_axes(ax, figsize):
@@ -30,7 +55,7 @@ def _history_arrays(history):
     return centroids, np.asarray(history[-1].labels)
 
 
-def plot_centroid_paths(X, history, *, ax=None, random_state=0, xlabel="PC 1", ylabel="PC 2"):
+def plot_centroid_paths(X, history, *, ax=None, random_state=0, xlabel=None, ylabel=None, language="en"):
     """Draw the samples and each centroid's path over the iterations in 2-D PCA coordinates.
 
     PCA is fitted on ``X`` only, so the centroids are placed in the same
@@ -48,8 +73,10 @@ def plot_centroid_paths(X, history, *, ax=None, random_state=0, xlabel="PC 1", y
         Axes to draw into. A new figure is made when omitted.
     random_state : int, default=0
         Seed for PCA's solver, so that the axes' signs are reproducible.
-    xlabel, ylabel : str
-        Axis labels.
+    xlabel, ylabel : str, optional
+        Axis labels; "PC 1" and "PC 2" in ``language`` by default.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the default axis labels.
 
     Returns
     -------
@@ -97,12 +124,13 @@ def plot_centroid_paths(X, history, *, ax=None, random_state=0, xlabel="PC 1", y
         paths[-1, :, 0], paths[-1, :, 1], s=90, marker="X", c=cluster_colours, edgecolors="black",
         linewidths=0.8, zorder=5,
     )
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    text = _words(TEXT, language)
+    ax.set_xlabel(text["pc1"] if xlabel is None else xlabel)
+    ax.set_ylabel(text["pc2"] if ylabel is None else ylabel)
     return fig
 
 
-def plot_centroid_images(centroids, image_shape=(8, 8), *, titles=None, ncols=10, cmap="gray_r"):
+def plot_centroid_images(centroids, image_shape=(8, 8), *, titles=None, ncols=10, cmap="gray_r", language="en"):
     """Draw each centroid as an image: the mean of the images in its cluster.
 
     Parameters
@@ -117,6 +145,8 @@ def plot_centroid_images(centroids, image_shape=(8, 8), *, titles=None, ncols=10
         Images per row.
     cmap : str, default="gray_r"
         Colormap. The default draws ink (value 1) dark on a light background.
+    language : {"en", "zh_CN"}, default="en"
+        Accepted like the other figures; the figure has no words of its own.
 
     Returns
     -------
@@ -124,6 +154,7 @@ def plot_centroid_images(centroids, image_shape=(8, 8), *, titles=None, ncols=10
         ``ceil(k / ncols) * ncols`` axes; the first k show one image each and
         the rest are hidden.
     """
+    check_language(language)
     centroids = np.asarray(centroids, dtype=np.float64)
     height, width = image_shape
     if centroids.ndim != 2 or centroids.shape[1] != height * width:
@@ -157,7 +188,7 @@ def plot_centroid_images(centroids, image_shape=(8, 8), *, titles=None, ncols=10
     return fig
 
 
-def plot_inertia_curves(runs, *, ax=None, xlabel="iteration", ylabel="inertia"):
+def plot_inertia_curves(runs, *, ax=None, xlabel=None, ylabel=None, language="en"):
     """Draw inertia against iteration for one or more K-means runs.
 
     Parameters
@@ -166,8 +197,10 @@ def plot_inertia_curves(runs, *, ax=None, xlabel="iteration", ylabel="inertia"):
         Run name to its inertias in iteration order, or to a
         ``TeachingKMeans.history_`` whose ``inertia`` values are plotted.
     ax : matplotlib Axes, optional
-    xlabel, ylabel : str
-        Axis labels.
+    xlabel, ylabel : str, optional
+        Axis labels; "iteration" and "inertia" in ``language`` by default.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the default labels and of the run names that :data:`NAMES` knows.
 
     Returns
     -------
@@ -179,14 +212,16 @@ def plot_inertia_curves(runs, *, ax=None, xlabel="iteration", ylabel="inertia"):
     fig, ax = _new_axes(ax, figsize=(6.4, 3.6))
     for name, values in runs.items():
         inertias = [float(getattr(value, "inertia", value)) for value in values]
-        ax.plot(np.arange(1, len(inertias) + 1), inertias, marker="o", markersize=3, label=str(name))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+        label = translate(name, NAMES, language)
+        ax.plot(np.arange(1, len(inertias) + 1), inertias, marker="o", markersize=3, label=label)
+    text = _words(TEXT, language)
+    ax.set_xlabel(text["iteration"] if xlabel is None else xlabel)
+    ax.set_ylabel(text["inertia"] if ylabel is None else ylabel)
     ax.legend(frameon=False)
     return fig
 
 
-def plot_restart_spread(results, metrics=("inertia", "acc"), *, ylabels=None, seed=0):
+def plot_restart_spread(results, metrics=("inertia", "acc"), *, ylabels=None, seed=0, language="en"):
     """Draw, for each setting, the spread of a metric over seeds as jittered dots and a median bar.
 
     Parameters
@@ -200,6 +235,8 @@ def plot_restart_spread(results, metrics=("inertia", "acc"), *, ylabels=None, se
         Axis label per metric; the metric names by default.
     seed : int, default=0
         Seed for the horizontal jitter of the dots.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the setting names and axis labels that :data:`NAMES` knows.
 
     Returns
     -------
@@ -222,7 +259,8 @@ def plot_restart_spread(results, metrics=("inertia", "acc"), *, ylabels=None, se
             ax.scatter(position + jitter, values, s=16, color=colour, alpha=0.8, linewidths=0)
             median = float(np.median(values))
             ax.plot([position - 0.3, position + 0.3], [median, median], color="black", linewidth=1.5)
-        ax.set_xticks(range(len(settings)), settings, rotation=30, ha="right")
-        ax.set_ylabel(ylabel)
+        names = [translate(setting, NAMES, language) for setting in settings]
+        ax.set_xticks(range(len(settings)), names, rotation=30, ha="right")
+        ax.set_ylabel(translate(ylabel, NAMES, language))
         ax.set_xlim(-0.6, len(settings) - 0.4)
     return fig

@@ -4,15 +4,58 @@ The plotting functions take NumPy arrays (and Keras history dicts), not
 models, so they can be tested without training. :func:`trace_lstm_states`
 is the exception: it reads the weights of a trained Keras ``LSTM`` layer and
 replays the layer in NumPy to expose the gate values that Keras does not return.
+The plotting functions take ``language`` ("en" or "zh_CN"), which picks the
+words of :data:`TEXT`.
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from kmdl.figures.languages import translate
+from kmdl.figures.languages import words as _words
+
 # Order of the four blocks in a Keras LSTM's kernel, recurrent kernel and bias
 # (keras.layers.LSTMCell in Keras 3): input gate, forget gate, candidate, output gate.
 LSTM_BLOCKS = ("input_gate", "forget_gate", "candidate", "output_gate")
 LSTM_TRACE_KEYS = LSTM_BLOCKS + ("cell_state", "hidden_state")
+
+#: Words of the plots by language.
+TEXT = {
+    "en": {
+        "input": "input",
+        "kernel": "kernel {index}",
+        "map": "map {index}",
+        "train": "{name} (train)",
+        "validation": "{name} (validation)",
+        "epoch": "epoch",
+        "input_rows": "input rows",
+        "unit": "unit",
+        "input_gate": "input gate",
+        "forget_gate": "forget gate",
+        "candidate": "candidate",
+        "output_gate": "output gate",
+        "cell_state": "cell state",
+        "hidden_state": "hidden state",
+    },
+    "zh_CN": {
+        "input": "输入",
+        "kernel": "卷积核 {index}",
+        "map": "特征图 {index}",
+        "train": "{name}（训练集）",
+        "validation": "{name}（验证集）",
+        "epoch": "轮次",
+        "input_rows": "输入的各行",
+        "unit": "单元",
+        "input_gate": "输入门",
+        "forget_gate": "遗忘门",
+        "candidate": "候选值",
+        "output_gate": "输出门",
+        "cell_state": "细胞状态",
+        "hidden_state": "隐状态",
+    },
+}
+#: Chinese for the Keras metric names that label the training curves.
+METRIC_NAMES = {"zh_CN": {"loss": "损失", "accuracy": "准确率", "val_loss": "验证损失", "val_accuracy": "验证准确率"}}
 
 
 def _as_grey_image(image, name="image"):
@@ -27,7 +70,7 @@ def _as_grey_image(image, name="image"):
     return pixels
 
 
-def plot_kernels_and_feature_maps(image, kernels, feature_maps, max_maps=8):
+def plot_kernels_and_feature_maps(image, kernels, feature_maps, max_maps=8, *, language="en"):
     """Plot an input image, the kernels of a convolution and the feature maps they produce.
 
     Column ``j`` shows kernel ``j`` above the feature map that it makes from
@@ -44,6 +87,8 @@ def plot_kernels_and_feature_maps(image, kernels, feature_maps, max_maps=8):
         The convolution's output for ``image``.
     max_maps : int, default=8
         Number of kernel/map pairs to draw, the first ones.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the panel titles.
 
     Returns
     -------
@@ -52,6 +97,7 @@ def plot_kernels_and_feature_maps(image, kernels, feature_maps, max_maps=8):
         Kernels use a diverging colour map centred on 0 (red positive, blue
         negative). Feature maps share one colour scale.
     """
+    text = _words(TEXT, language)
     pixels = _as_grey_image(image)
     kernels = np.asarray(kernels, dtype=float)
     if kernels.ndim == 4:
@@ -80,7 +126,7 @@ def plot_kernels_and_feature_maps(image, kernels, feature_maps, max_maps=8):
 
     fig, axes = plt.subplots(2, count + 1, figsize=(1.35 * (count + 1), 3.0), layout="constrained", squeeze=False)
     axes[0, 0].imshow(pixels, cmap="gray_r", interpolation="nearest")
-    axes[0, 0].set_title("input", fontsize=9)
+    axes[0, 0].set_title(text["input"], fontsize=9)
     axes[1, 0].axis("off")
 
     kernel_limit = float(np.abs(kernels[..., :count]).max()) or 1.0
@@ -91,16 +137,16 @@ def plot_kernels_and_feature_maps(image, kernels, feature_maps, max_maps=8):
         kernel_ax.imshow(
             kernels[..., index], cmap="RdBu_r", vmin=-kernel_limit, vmax=kernel_limit, interpolation="nearest"
         )
-        kernel_ax.set_title(f"kernel {index + 1}", fontsize=9)
+        kernel_ax.set_title(text["kernel"].format(index=index + 1), fontsize=9)
         map_ax.imshow(maps[..., index], cmap="magma", vmin=map_floor, vmax=map_limit, interpolation="nearest")
-        map_ax.set_title(f"map {index + 1}", fontsize=9)
+        map_ax.set_title(text["map"].format(index=index + 1), fontsize=9)
     for ax in axes.flat:
         ax.set_xticks([])
         ax.set_yticks([])
     return fig
 
 
-def plot_training_curves(histories, metrics=("loss", "accuracy")):
+def plot_training_curves(histories, metrics=("loss", "accuracy"), *, language="en"):
     """Plot training (solid) and validation (dashed) curves of one or more Keras runs.
 
     Parameters
@@ -110,6 +156,8 @@ def plot_training_curves(histories, metrics=("loss", "accuracy")):
         are drawn when a ``val_<metric>`` key exists.
     metrics : sequence of str, default=("loss", "accuracy")
         One panel per metric.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the axis labels and legend. Run names stay as given.
 
     Returns
     -------
@@ -126,17 +174,21 @@ def plot_training_curves(histories, metrics=("loss", "accuracy")):
                 "Compile the model with those metrics or pass metrics= with keys it has."
             )
 
+    text = _words(TEXT, language)
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), layout="constrained", squeeze=False)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, metric in zip(axes[0], metrics):
         for index, (name, history) in enumerate(histories.items()):
             colour = colours[index % len(colours)]
             epochs = np.arange(1, len(history[metric]) + 1)
-            ax.plot(epochs, history[metric], color=colour, label=f"{name} (train)")
+            ax.plot(epochs, history[metric], color=colour, label=text["train"].format(name=name))
             if f"val_{metric}" in history:
-                ax.plot(epochs, history[f"val_{metric}"], color=colour, linestyle="--", label=f"{name} (validation)")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(metric)
+                ax.plot(
+                    epochs, history[f"val_{metric}"], color=colour, linestyle="--",
+                    label=text["validation"].format(name=name),
+                )
+        ax.set_xlabel(text["epoch"])
+        ax.set_ylabel(translate(metric, METRIC_NAMES, language))
         ax.grid(alpha=0.3)
     axes[0, -1].legend(fontsize=8)
     return fig
@@ -211,7 +263,9 @@ def trace_lstm_states(lstm_layer, sequence):
     return trace
 
 
-def plot_lstm_trace(image, trace, keys=("forget_gate", "input_gate", "output_gate", "cell_state", "hidden_state")):
+def plot_lstm_trace(
+    image, trace, keys=("forget_gate", "input_gate", "output_gate", "cell_state", "hidden_state"), *, language="en"
+):
     """Plot an image beside the LSTM gates and states for each of its rows.
 
     Row ``t`` of every panel is the step that read row ``t`` of the image, so
@@ -225,12 +279,15 @@ def plot_lstm_trace(image, trace, keys=("forget_gate", "input_gate", "output_gat
         Output of :func:`trace_lstm_states` for the image's rows.
     keys : sequence of str
         Which entries of ``trace`` to draw, left to right.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the panel titles and axis labels.
 
     Returns
     -------
     matplotlib.figure.Figure
         The image axes first, then one axes per key.
     """
+    text = _words(TEXT, language)
     pixels = _as_grey_image(image)
     missing = [key for key in keys if key not in trace]
     if missing:
@@ -250,7 +307,7 @@ def plot_lstm_trace(image, trace, keys=("forget_gate", "input_gate", "output_gat
         layout="constrained",
     )
     axes[0].imshow(pixels, cmap="gray_r", interpolation="nearest")
-    axes[0].set_title("input rows", fontsize=9)
+    axes[0].set_title(text["input_rows"], fontsize=9)
     axes[0].set_yticks(range(pixels.shape[0]), [f"t={step + 1}" for step in range(pixels.shape[0])], fontsize=7)
     axes[0].set_xticks([])
     for ax, key in zip(axes[1:], keys):
@@ -261,8 +318,8 @@ def plot_lstm_trace(image, trace, keys=("forget_gate", "input_gate", "output_gat
             bound = float(np.abs(values).max()) or 1.0
             limits = {"cmap": "RdBu_r", "vmin": -bound, "vmax": bound}
         artist = ax.imshow(values, aspect="auto", interpolation="nearest", **limits)
-        ax.set_title(key.replace("_", " "), fontsize=9)
-        ax.set_xlabel("unit", fontsize=8)
+        ax.set_title(text.get(key, key.replace("_", " ")), fontsize=9)
+        ax.set_xlabel(text["unit"], fontsize=8)
         ax.set_yticks([])
         fig.colorbar(artist, ax=ax, fraction=0.08, pad=0.02)
     return fig

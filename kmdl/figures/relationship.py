@@ -2,12 +2,14 @@
 
 The diagram is drawn with matplotlib patches, so it needs no image file and
 rebuilds with the site. Words on it are few and all come from one mapping
-(:data:`DEFAULT_TEXT`), so a translated page can pass its own.
+per language (:data:`TEXT`), and a caller can replace any of them.
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+from kmdl.figures.languages import words as _words
 
 #: English words drawn on the diagram, by key. Pass a dict with some of these keys to replace them.
 DEFAULT_TEXT = {
@@ -17,6 +19,19 @@ DEFAULT_TEXT = {
     "initialisation": "initial weights",
     "evaluation": "embeddings",
     "scores": "ACC · NMI · ARI",
+}
+
+#: Words drawn on the diagram, by language and key.
+TEXT = {
+    "en": DEFAULT_TEXT,
+    "zh_CN": {
+        "kmeans": "K-means",
+        "network": "深度网络",
+        "pseudo_labels": "伪标签",
+        "initialisation": "初始权重",
+        "evaluation": "嵌入",
+        "scores": "ACC · NMI · ARI",
+    },
 }
 
 # Colours of the three clusters in the K-means panel (tab10 blue, orange, green).
@@ -84,7 +99,7 @@ def _draw_link(ax, start, end, number, label, colour, rad, label_offset):
             va="center", zorder=7)
 
 
-def draw_relationship_diagram(text=None, *, ax=None):
+def draw_relationship_diagram(text=None, *, ax=None, language="en"):
     """Draw K-means, a deep network and the three links between them.
 
     Link 1: K-means cluster ids (pseudo-labels) are the targets that train
@@ -100,6 +115,9 @@ def draw_relationship_diagram(text=None, *, ax=None):
         ``network``, ``pseudo_labels``, ``initialisation``, ``evaluation``, ``scores``).
     ax : matplotlib Axes, optional
         Axes to draw into. A new figure is made when omitted.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the words (:data:`TEXT`). Draw Chinese with a CJK font,
+        e.g. through :func:`kmdl.figures.languages.show`.
 
     Returns
     -------
@@ -113,7 +131,7 @@ def draw_relationship_diagram(text=None, *, ax=None):
     >>> sorted(p.get_gid() for p in fig.axes[0].patches if p.get_gid())
     ['link-1', 'link-2', 'link-3']
     """
-    words = dict(DEFAULT_TEXT)
+    words = _words(TEXT, language)
     if text is not None:
         unknown = sorted(set(text) - set(DEFAULT_TEXT))
         if unknown:

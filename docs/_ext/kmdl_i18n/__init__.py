@@ -15,6 +15,8 @@ MyST-NB:
   the other language (see :mod:`kmdl_i18n.switcher`);
 * Chinese for the few interface strings the themes leave in English (see
   :mod:`kmdl_i18n.theme`);
+* figures drawn in the build's language, and MyST-NB's prompts of hidden
+  code cells translated (see :mod:`kmdl_i18n.figures`);
 * a translated site title, and MyST-NB's ``jupyter_execute`` folder kept out
   of the published site (see :mod:`kmdl_i18n.layout`).
 """
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import execution, glue, layout, outputs, switcher, theme
+from . import execution, figures, glue, layout, outputs, switcher, theme
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -39,5 +41,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     switcher.setup(app)
     layout.setup(app)
     theme.setup(app)
+    figures.setup(app)
     app.add_css_file("kmdl-i18n.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
