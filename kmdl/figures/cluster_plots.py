@@ -1,12 +1,14 @@
-"""Figures of a clustering result: sample images per cluster and a matched confusion matrix.
+"""Figures of a clustering result: sample images per cluster, a matched confusion matrix,
+clusterings of 2-D data sets and the silhouette score against k.
 
-Both take ``language`` ("en" or "zh_CN"), which picks the words of :data:`TEXT`.
+All take ``language`` ("en" or "zh_CN"), which picks the words of :data:`TEXT`.
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.metrics import ConfusionMatrixDisplay
+from sklearn.metrics import ConfusionMatrixDisplay, adjusted_rand_score
 
+from kmdl.figures.languages import check_language, translate
 from kmdl.figures.languages import words as _words
 from kmdl.metrics import clustering_accuracy, match_clusters
 
@@ -199,3 +201,101 @@ def plot_matched_confusion(y_true, assignments, *, ax=None, language="en"):
     ax.set_ylabel(text["true_axis"])
     ax.set_title(text["confusion_title"].format(accuracy=accuracy))
     return display.figure_
+
+
+#: Chinese for the data set and method names that the site's pages pass.
+NAMES = {
+    "zh_CN": {
+        "moons": "双月形",
+        "circles": "同心圆",
+        "elongated": "拉长的簇",
+        "Gaussian mixture": "高斯混合模型",
+        "spectral clustering": "谱聚类",
+    }
+}
+_CLUSTERING_TITLE = {"en": "{data}: {method}\nARI {ari:.2f}", "zh_CN": "{data}：{method}\nARI {ari:.2f}"}
+_SCORE_TEXT = {
+    "en": {"k": "k (number of clusters)", "silhouette": "silhouette score"},
+    "zh_CN": {"k": "k（簇的数量）", "silhouette": "轮廓系数"},
+}
+
+
+def plot_clusterings(datasets, labelings, *, language="en"):
+    """Draw 2-D data sets clustered by several methods: one column per set, one row per method.
+
+    Each panel colours the points by the method's clusters and is titled
+    with the set, the method and the ARI against the true labels.
+
+    Parameters
+    ----------
+    datasets : mapping of str to (ndarray of shape (n, 2), array-like of shape (n,))
+        Set name to its points and true labels.
+    labelings : mapping of str to mapping of str to array-like of shape (n,)
+        ``labelings[set][method]`` is the cluster id of each point of that set.
+        Every set must have the same number of methods.
+    language : {"en", "zh_CN"}, default="en"
+        Language of the titles; set and method names in :data:`NAMES` are translated.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``rows * columns`` axes, row ``i`` for the ``i``-th method of each set.
+    """
+    template = _CLUSTERING_TITLE[check_language(language)]
+    missing = sorted(set(datasets) - set(labelings))
+    if missing:
+        raise ValueError(f"labelings has no entry for the data sets {missing}; pass one per data set.")
+    n_methods = {len(labelings[name]) for name in datasets}
+    if len(n_methods) != 1:
+        raise ValueError(f"The data sets have {sorted(n_methods)} methods each; pass the same number for every set.")
+    rows = n_methods.pop()
+    fig, axes = plt.subplots(rows, len(datasets), figsize=(10, 3 * rows), layout="constrained", squeeze=False)
+    for column, (name, (points, truth)) in enumerate(datasets.items()):
+        points = np.asarray(points)
+        for row, (method, labels) in enumerate(labelings[name].items()):
+            ax = axes[row, column]
+            ax.scatter(points[:, 0], points[:, 1], c=labels, s=6, cmap="tab10", vmin=0, vmax=9)
+            title = template.format(
+                data=translate(name, NAMES, language),
+                method=translate(method, NAMES, language),
+                ari=adjusted_rand_score(truth, labels),
+            )
+            ax.set_title(title, fontsize=9)
+            ax.set_aspect("equal", adjustable="datalim")
+            ax.set_xticks([])
+            ax.set_yticks([])
+    return fig
+
+
+def plot_silhouette_by_k(k_values, scores, *, mark=None, ax=None, language="en"):
+    """Draw the silhouette score against the number of clusters k.
+
+    Parameters
+    ----------
+    k_values : sequence of int
+    scores : sequence of float
+        Silhouette score for each k.
+    mark : int, optional
+        A k to mark with a dashed vertical line, such as the number of classes.
+    ax : matplotlib Axes, optional
+    language : {"en", "zh_CN"}, default="en"
+        Language of the axis labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if len(k_values) != len(scores):
+        raise ValueError(f"k_values has {len(k_values)} entries and scores {len(scores)}; pass one score per k.")
+    text = _words(_SCORE_TEXT, language)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 3), layout="constrained")
+    else:
+        fig = ax.figure
+    ax.plot(k_values, scores, marker="o")
+    if mark is not None:
+        ax.axvline(mark, color="grey", linestyle="--", linewidth=1)
+    ax.set_xlabel(text["k"])
+    ax.set_ylabel(text["silhouette"])
+    ax.grid(alpha=0.3)
+    return fig

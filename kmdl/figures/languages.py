@@ -36,6 +36,9 @@ MIME_TYPES = {"en": "image/png", "zh_CN": "image/vnd.kmdl.zh-cn+png"}
 #: Sphinx extension looks for.
 TEXT_MARKER = "<kmdl figure"
 
+#: Key of the output metadata of a :class:`LanguageFigures`; its value lists the languages drawn.
+METADATA_KEY = "kmdl_figure_languages"
+
 # Font families with Simplified Chinese glyphs, best first. Noto Sans CJK SC is
 # in Debian's fonts-noto-cjk; the others are what other systems commonly have.
 CJK_FAMILIES = (
@@ -193,7 +196,7 @@ class LanguageFigures:
             for language, png in self.images.items()
         }
         bundle["text/plain"] = repr(self)
-        return bundle
+        return bundle, {METADATA_KEY: list(self.images)}
 
 
 def show(draw, *args, languages=LANGUAGES, **kwargs):
@@ -246,8 +249,10 @@ class MystNbLanguageImages:
     """MyST-NB renderer plugin for the images of :class:`LanguageFigures`.
 
     MyST-NB renders ``image/png`` itself but skips MIME types it does not
-    know. This plugin renders the other languages' types in :data:`MIME_TYPES`
-    as PNG images, with the cell's image options (such as ``alt``). Which
+    know. This plugin renders every image of a :class:`LanguageFigures`
+    output as a PNG image, with the cell's image options (such as ``alt``),
+    and gives it the classes ``kmdl-figure`` and ``kmdl-figure-<language>``,
+    so a test of the built site can tell which language a page shows. Which
     image a page shows is chosen by MyST-NB's ``nb_mime_priority_overrides``,
     which the site's Sphinx extension sets per language. The plugin is
     registered under MyST-NB's ``myst_nb.mime_renderers`` entry point.
@@ -257,10 +262,12 @@ class MystNbLanguageImages:
 
     @staticmethod
     def handle_mime(renderer, data, inline):
-        """Render a language's PNG as an image node, or return None for other types."""
-        if data.mime_type not in MIME_TYPES.values() or data.mime_type == "image/png":
+        """Render a language's PNG as an image node, or return None for other outputs."""
+        languages = {mime_type: language for language, mime_type in MIME_TYPES.items()}
+        if data.mime_type not in languages or METADATA_KEY not in data.output_metadata:
             return None
         png = dataclasses.replace(data, mime_type="image/png")
-        if inline:
-            return renderer.render_image_inline(png)
-        return renderer.render_image(png)
+        image_nodes = renderer.render_image_inline(png) if inline else renderer.render_image(png)
+        for node in image_nodes:
+            node["classes"] += ["kmdl-figure", f"kmdl-figure-{languages[data.mime_type]}"]
+        return image_nodes

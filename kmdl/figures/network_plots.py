@@ -323,3 +323,40 @@ def plot_lstm_trace(
         ax.set_yticks([])
         fig.colorbar(artist, ax=ax, fraction=0.08, pad=0.02)
     return fig
+
+
+_STEP_TEXT = {
+    "en": {"rows": "rows read", "accuracy": "test accuracy"},
+    "zh_CN": {"rows": "已读取的行数", "accuracy": "测试准确率"},
+}
+
+
+def plot_accuracy_by_step(accuracy, *, ax=None, language="en"):
+    """Draw the accuracy of a recurrent network after each step of its input sequence.
+
+    Parameters
+    ----------
+    accuracy : sequence of float
+        Accuracy after reading 1, 2, ... steps (for the digits, image rows).
+    ax : matplotlib Axes, optional
+    language : {"en", "zh_CN"}, default="en"
+        Language of the axis labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, steps from 1 on the x axis and accuracy from 0 to 1 on the y axis.
+    """
+    if len(accuracy) == 0:
+        raise ValueError("accuracy is empty; pass the accuracy after each step.")
+    text = _words(_STEP_TEXT, language)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5, 3), layout="constrained")
+    else:
+        fig = ax.figure
+    ax.plot(range(1, len(accuracy) + 1), accuracy, marker="o")
+    ax.set_xlabel(text["rows"])
+    ax.set_ylabel(text["accuracy"])
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    return fig

@@ -51,6 +51,8 @@ THEME_STRINGS_EN = [
     "Skip to main content",
     "previous page",
     "next page",
+    "Toggle primary sidebar",
+    "Toggle secondary sidebar",
 ]
 # Three or more English words in a row mark a sentence that was not translated.
 ENGLISH_RUN = re.compile(r"[A-Za-z][a-z]+(?:[\s,;:'-]+[A-Za-z][a-z]+){2,}")

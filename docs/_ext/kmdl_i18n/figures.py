@@ -15,7 +15,9 @@ language's image, which happens when the executing build found no font for it.
 Prompts. MyST-NB labels a hidden cell "Show code cell source" and so on, from
 ``nb_code_prompt_show`` and ``nb_code_prompt_hide`` with ``{type}`` replaced
 by an English word. :func:`translate_code_prompts` sets the Chinese prompts,
-and :class:`TranslateCodePromptTypes` replaces that English word.
+and :class:`TranslateCodePromptTypes` replaces that English word. The label
+that MyST-NB writes for screen readers on the same toggle has no setting, so
+:func:`translate_toggle_label` replaces it in the page's HTML.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ logger = logging.getLogger(__name__)
 # MyST-NB's prompts (checked with MyST-NB 1.4), and the Chinese ones.
 DEFAULT_PROMPTS = {"show": "Show code cell {type}", "hide": "Hide code cell {type}"}
 PROMPTS = {"zh_CN": {"show": "显示{type}", "hide": "隐藏{type}"}}
+# The aria-label of the toggle, written by MyST-NB 1.4's visit_HideCellInput, and its translations.
+TOGGLE_LABEL = 'aria-label="Toggle hidden content"'
+TOGGLE_LABELS = {"zh_CN": 'aria-label="显示或隐藏内容"'}
 # The words MyST-NB puts for {type}: the whole cell, its code, or its output(s).
 PROMPT_TYPES = {
     "zh_CN": {"content": "代码单元", "source": "代码", "output": "输出", "outputs": "输出"}
@@ -105,6 +110,13 @@ class TranslateCodePromptTypes(SphinxPostTransform):
                         break
 
 
+def translate_toggle_label(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Replace the English label of hidden-cell toggles in the page body."""
+    label = TOGGLE_LABELS.get(app.config.language)
+    if label and "body" in context:
+        context["body"] = context["body"].replace(TOGGLE_LABEL, label)
+
+
 class CheckLanguageImages(SphinxPostTransform):
     """Warn when a figure drawn by ``show`` has no image in the build language."""
 
@@ -142,3 +154,4 @@ def setup(app: Sphinx) -> None:
     app.connect("config-inited", translate_code_prompts, priority=900)
     app.add_post_transform(CheckLanguageImages)
     app.add_post_transform(TranslateCodePromptTypes)
+    app.connect("html-page-context", translate_toggle_label)
