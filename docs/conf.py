@@ -50,6 +50,11 @@ nb_execution_show_tb = True
 # they are not part of what the pages teach.
 nb_output_stderr = "remove"
 nb_merge_streams = True
+# For the gettext builder MyST-NB renders only text outputs, so the alt text of
+# a figure drawn by a cell (``mystnb: image: alt:``) would never reach the
+# catalogs. Rendering PNG outputs there too makes each alt text a message, and
+# the Chinese build then gives the image its translation.
+nb_mime_priority_overrides = [("gettext", "image/png", 5)]
 # docs/_ext/kmdl_cache_key.py adds the kmdl sources and the installed versions
 # of these packages to each page's cache key, so a change to kmdl runs the pages
 # that import it again. Data files that pages read go in kmdl_cache_key_files.
