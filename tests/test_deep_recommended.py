@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from kmdl.deep import RecommendedClustering, select_confident
+from kmdl.deep._base import prepare_input
 from kmdl.deep.benchmark import format_html_table, format_table, run_benchmark, stratified_subset, summarise
 from kmdl.metrics import clustering_accuracy
 
@@ -46,7 +47,9 @@ def test_recommended_beats_kmeans_on_pixels(digits):
     from sklearn.cluster import KMeans
 
     pixels = KMeans(n_clusters=10, n_init=10, random_state=0).fit_predict(digits.flat)
-    pipeline = RecommendedClustering(n_clusters=10, random_state=0).fit(digits.images)
+    # Half the default contrastive steps keeps the test file within a few
+    # minutes on two cores; the margin over K-means stays wide.
+    pipeline = RecommendedClustering(n_clusters=10, contrastive_steps=700, random_state=0).fit(digits.images)
     kmeans_acc = clustering_accuracy(digits.labels, pixels)
     pipeline_acc = clustering_accuracy(digits.labels, pipeline.labels_)
 
@@ -86,6 +89,16 @@ def test_recommended_self_training_path():
     assert clustering_accuracy(labels, model.labels_) > 0.8
 
 
+def test_recommended_pca_weight_scales_pca_part():
+    images, _ = synthetic_strokes(30)
+    model = small_pipeline(n_clusters=3, pca_weight=0.25, random_state=0).fit(images)
+    features = model._join_features(prepare_input(images))
+    n_pca = model.pca_.n_components_
+
+    assert np.allclose(np.linalg.norm(features[:, :n_pca], axis=1), 0.25, atol=1e-5)
+    assert np.linalg.norm(features[:, n_pca:], axis=1).max() == pytest.approx(1.0, abs=1e-5)
+
+
 def test_recommended_flat_input_skips_contrastive_step(digits):
     model = small_pipeline(n_clusters=10, self_train=True, classifier_steps=10).fit(digits.flat[:400])
 
@@ -96,7 +109,11 @@ def test_recommended_flat_input_skips_contrastive_step(digits):
 
 @pytest.mark.parametrize(
     "params, message",
-    [({"confident_fraction": 0.0}, "confident_fraction=0.0"), ({"contrastive_steps": -1}, "contrastive_steps=-1")],
+    [
+        ({"confident_fraction": 0.0}, "confident_fraction=0.0"),
+        ({"contrastive_steps": -1}, "contrastive_steps=-1"),
+        ({"pca_weight": -1.0}, "pca_weight=-1.0"),
+    ],
 )
 def test_recommended_rejects_bad_parameters(params, message):
     with pytest.raises(ValueError, match=message):

@@ -6,8 +6,9 @@ the clustering step and changes what it sees:
 
 1. **Features.** Whitened PCA of the pixels, and the output of a Keras
    contrastive encoder (:class:`kmdl.deep.ContrastiveEncoder`) that learned
-   to ignore small shifts and rotations. Each part is scaled to unit length
-   and the two are joined.
+   to ignore small shifts and rotations. Each part is scaled to unit length,
+   the PCA part is then scaled by ``pca_weight`` (0.5), and the two are
+   joined.
 2. **Manifold embedding.** UMAP maps the features to a few dimensions where
    each class forms a compact, separate group. UMAP works from a
    nearest-neighbour graph, so memory grows with n, not n squared.
@@ -22,6 +23,33 @@ the clustering step and changes what it sees:
 
 With flat input (n, d) there is nothing to shift, so the contrastive step is
 skipped and the optional classifier is a dense network on the vectors.
+
+**What was measured.** On the 1,797 digits, mean over seeds 0 to 4 on a
+2-core CPU, the pipeline with the PCA part at full length reached an ACC of
+0.952 and an NMI of 0.927. Halving that part (``pca_weight=0.5``) gave 0.958
+and 0.937, with no seed below an ACC of 0.955; a third of it (seeds 0, 3 and
+4) did no better. Most of the remaining errors are the same two groups on
+every seed: about 28 images of a 1 drawn with a foot, which fall in the
+cluster of the 2s, and about 30 images of a 9 with a straight tail, which
+fall with the 7s. Each group is one tight cluster in every embedding tried,
+so K-means with ten clusters joins it to its neighbour. Measured with the
+PCA part at full length, these changes did not help (mean ACC over five
+seeds unless stated):
+
+- Stronger augmentation in the contrastive step: zoom up to 0.3, 0.950;
+  shifts up to 2 pixels (seeds 0, 1), 0.949; random erasing, 0.944.
+- PCA features alone (``contrastive_steps=0``), 0.938; encoder features
+  alone (seeds 0 to 2), 0.915.
+- On seeds 0 to 2, where the full-length PCA part gave 0.951: UMAP with 30
+  neighbours, 0.951; with 15, 0.854; with the cosine metric, 0.952.
+- A Gaussian mixture instead of K-means on the embedding, 0.951; spectral
+  clustering on it, 0.869.
+- Self-training (``self_train=True``), 0.934: the classifier moves part of
+  the two groups to the right cluster, but spreads new errors over other
+  digits. On seeds 0 and 4 (0.954 without it): with
+  ``confident_fraction=0.8`` and 1,000 steps, 0.949; UMAP and K-means again
+  on the fine-tuned encoder's features, 0.957; K-means on the embedding
+  joined with the classifier's probabilities, 0.945.
 """
 
 import warnings
@@ -83,6 +111,9 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
     n_clusters : int, default=10
     pca_components : int, default=30
         Whitened PCA components of the pixels kept as features.
+    pca_weight : float, default=0.5
+        Length of the PCA part of each feature vector, against length 1 for
+        the contrastive part. Ignored when there is no contrastive part.
     contrastive_steps : int, default=1400
         Training steps of the contrastive encoder (batches of 256 images).
         0 skips the encoder and clusters the PCA features alone.
@@ -153,6 +184,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         n_clusters=10,
         *,
         pca_components=30,
+        pca_weight=0.5,
         contrastive_steps=1400,
         feature_units=128,
         umap_neighbors=50,
@@ -168,6 +200,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
     ):
         self.n_clusters = n_clusters
         self.pca_components = pca_components
+        self.pca_weight = pca_weight
         self.contrastive_steps = contrastive_steps
         self.feature_units = feature_units
         self.umap_neighbors = umap_neighbors
@@ -198,6 +231,8 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         if self.self_train:
             check_positive_int(self.classifier_steps, "classifier_steps")
             check_positive_int(self.batch_size, "batch_size")
+        if not self.pca_weight >= 0:
+            raise ValueError(f"pca_weight={self.pca_weight!r} is invalid: pass a number >= 0.")
         if not 0 < self.confident_fraction <= 1:
             raise ValueError(f"confident_fraction={self.confident_fraction!r} is invalid: pass a fraction in (0, 1].")
 
@@ -205,13 +240,19 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         """Return the joined unit-length PCA and contrastive features of the training data."""
         n_components = min(self.pca_components, data.flat.shape[1], data.n_samples)
         self.pca_ = PCA(n_components=n_components, whiten=True, random_state=seed)
-        parts = [l2_normalize(self.pca_.fit_transform(data.flat))]
+        self.pca_.fit(data.flat)
         self.encoder_ = None
         if data.images is not None and self.contrastive_steps > 0:
             self.encoder_ = ContrastiveEncoder(
                 self.feature_units, steps=self.contrastive_steps, random_state=seed
             )._fit_images(data, rng)
-            parts.append(l2_normalize(predict_batches(self.encoder_.encoder_, data.images)))
+        return self._join_features(data)
+
+    def _join_features(self, data):
+        """Return the unit-length PCA features, times ``pca_weight``, joined with the unit-length encoder features."""
+        parts = [l2_normalize(self.pca_.transform(data.flat))]
+        if self.encoder_ is not None:
+            parts = [self.pca_weight * parts[0], l2_normalize(predict_batches(self.encoder_.encoder_, data.images))]
         return np.hstack(parts).astype(np.float32)
 
     def _embed(self, features, seed):
@@ -271,6 +312,10 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         data, seed, rng = start_fit(self, X)
         features = self._features(data, seed, rng)
         self.embedding_ = self._embed(features, seed)
+        # NOTE: On the digits this reaches an ACC of about 0.958, short of the
+        # 0.97 aimed for. The two writer-specific groups named in the module
+        # description stay joined to the wrong digit, and no change tried here
+        # separated them.
         self.kmeans_ = KMeans(n_clusters=self.n_clusters, n_init=self.n_init, random_state=seed).fit(self.embedding_)
         self.pseudo_labels_ = self.kmeans_.labels_
         self.confident_mask_ = select_confident(
@@ -295,13 +340,10 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Return the UMAP embedding of each sample in X, shape (n, umap_components)."""
-        data = fitted_input(self, X, "umap_")
-        parts = [l2_normalize(self.pca_.transform(data.flat))]
-        if self.encoder_ is not None:
-            parts.append(l2_normalize(predict_batches(self.encoder_.encoder_, data.images)))
+        features = self._join_features(fitted_input(self, X, "umap_"))
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning)
-            return self.umap_.transform(np.hstack(parts).astype(np.float32))
+            return self.umap_.transform(features)
 
     def predict(self, X):
         """Return the cluster of each sample in X: the classifier's, or the nearest centroid in the embedding."""
