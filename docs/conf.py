@@ -22,6 +22,8 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
+    # Lets viewcode read the kmdl sources without importing TensorFlow.
+    "kmdl_viewcode",
     "kmdl_i18n",
     "kmdl_cache_key",
     "kmdl_launch",
@@ -93,6 +95,10 @@ html_theme_options = {
 # The theme's mode script logs an error on a first visit unless a mode is set.
 html_context = {"default_mode": "auto"}
 html_css_files = ["kmdl-a11y.css"]
+# Sphinx 9's Chinese search loads jieba's own dictionary again as a user
+# dictionary by default, which takes several seconds on every build, even one
+# with nothing to write. jieba already segments with that dictionary.
+html_search_options = {"dict": ""}
 html_js_files = ["kmdl-a11y.js"]
 
 # --- Translation ------------------------------------------------------------
