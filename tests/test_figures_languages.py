@@ -153,7 +153,7 @@ def test_english_figure_draws(name, digits, fitted):
 
 @needs_cjk_font
 @pytest.mark.parametrize("name", FIGURE_NAMES)
-def test_chinese_figure_has_every_glyph_and_no_english(name, digits, fitted):
+def test_chinese_figure_glyphs_and_words(name, digits, fitted):
     english = draw(name, "en", digits, fitted)
     chinese = draw(name, "zh_CN", digits, fitted)
     left = english_words(drawn_texts(chinese))
@@ -176,7 +176,7 @@ def test_unknown_language_is_rejected():
 
 
 @needs_cjk_font
-def test_show_draws_every_language_into_one_output():
+def test_show_bundles_every_language():
     figures = show(draw_relationship_diagram)
     assert sorted(figures.images) == sorted(LANGUAGES)
     assert all(png.startswith(PNG_SIGNATURE) for png in figures.images.values())
@@ -201,7 +201,7 @@ def test_language_figures_need_english():
         LanguageFigures({"zh_CN": PNG_SIGNATURE})
 
 
-def test_mystnb_plugin_renders_only_language_figures():
+def test_mystnb_plugin_language_outputs_only():
     # The fields of MyST-NB's MimeData dataclass that the plugin reads.
     @dataclasses.dataclass
     class MimeData:

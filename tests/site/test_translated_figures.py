@@ -72,7 +72,7 @@ def test_english_pages_show_english_figures(name):
 
 @pytest.mark.parametrize("language", TRANSLATIONS)
 @pytest.mark.parametrize("name", PAGES_WITH_WORDS_IN_FIGURES)
-def test_translated_pages_show_their_language_figures(language, name):
+def test_translated_pages_translated_figures(language, name):
     english = figure_images(SOURCE_LANGUAGE, name)
     translated = figure_images(language, name)
     assert len(translated) == len(english), (
