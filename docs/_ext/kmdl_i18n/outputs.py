@@ -10,7 +10,8 @@ translation would show the numbers of the build it was written for.
 :func:`mark_measured_outputs` marks every text element inside a cell output
 whose message contains a digit as not translatable. Sphinx then neither
 extracts it nor replaces it, and the Chinese page shows the output of its own
-build. Output text without digits, such as a fixed notice, stays translatable.
+build. Output text without digits, such as a fixed notice, stays translatable,
+and so does a figure caption that a cell's ``mystnb: figure:`` metadata gives.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class MarkMeasuredOutputs(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         for node in self.document.findall(nodes.TextElement):
+            # A figure caption comes from the cell's metadata, not from running it.
+            if isinstance(node, nodes.caption):
+                continue
             message = node.rawsource or node.astext()
             if DIGIT.search(message) and in_cell_output(node):
                 node["translatable"] = False
