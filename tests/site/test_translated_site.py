@@ -53,6 +53,8 @@ THEME_STRINGS_EN = [
     "next page",
     "Toggle primary sidebar",
     "Toggle secondary sidebar",
+    "Launch on Colab",
+    "Launch on Binder",
 ]
 # Three or more English words in a row mark a sentence that was not translated.
 ENGLISH_RUN = re.compile(r"[A-Za-z][a-z]+(?:[\s,;:'-]+[A-Za-z][a-z]+){2,}")
