@@ -271,7 +271,7 @@ def draw_cnn_diagram(boxes, kernel_size=3, image=None, ax=None, gap=1.1, scale=0
     language : {"en", "zh_CN"}, default="en"
         Language of the layer titles (:func:`layer_title`) and the kernel label.
     min_slot : float, default=3.0
-        Least width given to each layer, in data units, so that the titles
+        Minimum width given to each layer, in data units, so that the titles
         under narrow layers do not run into each other.
 
     Returns
