@@ -7,21 +7,35 @@ Keras and TensorFlow are imported only by the modules that need them.
 
 __version__ = "0.1.0"
 
-from kmdl.data import ImageDataset, load_dataset, load_digits, load_image_folder, save_image_folder
-from kmdl.exceptions import DataError, DatasetUnavailableError
-from kmdl.kmeans import TeachingKMeans
-from kmdl.metrics import clustering_accuracy, clustering_scores, match_clusters
+# The public names are imported on first use (PEP 562), so that importing
+# kmdl, as the command does before anything else, loads no NumPy, SciPy or
+# scikit-learn and a Ctrl-C during start-up ends cleanly.
+_EXPORTS = {
+    "DataError": "kmdl.exceptions",
+    "DatasetUnavailableError": "kmdl.exceptions",
+    "ImageDataset": "kmdl.data",
+    "TeachingKMeans": "kmdl.kmeans",
+    "clustering_accuracy": "kmdl.metrics",
+    "clustering_scores": "kmdl.metrics",
+    "load_dataset": "kmdl.data",
+    "load_digits": "kmdl.data",
+    "load_image_folder": "kmdl.data",
+    "match_clusters": "kmdl.metrics",
+    "save_image_folder": "kmdl.data",
+}
 
-__all__ = [
-    "DataError",
-    "DatasetUnavailableError",
-    "ImageDataset",
-    "TeachingKMeans",
-    "clustering_accuracy",
-    "clustering_scores",
-    "load_dataset",
-    "load_digits",
-    "load_image_folder",
-    "match_clusters",
-    "save_image_folder",
-]
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'kmdl' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

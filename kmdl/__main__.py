@@ -1,5 +1,5 @@
 """Run the ``kmdl`` command as ``python -m kmdl``."""
 
-from kmdl.cli import main
+from kmdl._console import main
 
 raise SystemExit(main())

@@ -7,9 +7,12 @@ command with exit status 2 and one line that names the problem and the fix.
 """
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -88,7 +91,7 @@ def build_parser():
         description=(
             "Cluster the images of a data set with one method and write metrics.json, "
             "assignments.npy and PNG figures to an output folder. Pixels are scaled to "
-            "[0, 1] as the output says; the input files are only read."
+            "[0, 1]; the printed table and metrics.json say how. The input files are only read."
         ),
         epilog="Exit status: 0 on success, 2 for invalid options or input data, 1 for other failures.",
     )
@@ -132,8 +135,9 @@ def build_parser():
         "--epochs",
         type=_positive_int,
         metavar="N",
-        help="training epochs (passes over the data) for methods that train a network "
-        "(default: the method's own, shown by 'kmdl methods')",
+        help="training length for methods that train a network, in each method's own unit "
+        "(epochs, pretraining epochs or rounds, as 'kmdl methods' shows; "
+        "default: the method's own)",
     )
     run.add_argument(
         "--out",
@@ -163,8 +167,7 @@ def _list_methods(args, out):
     width = max(len(name) for name in METHODS)
     for name, method in METHODS.items():
         marker = " (default)" if name == DEFAULT_METHOD else ""
-        epochs = "" if method.default_epochs is None else f" [{method.default_epochs} epochs]"
-        print(f"{name:<{width}}  {method.summary}{epochs}{marker}", file=out)
+        print(f"{name:<{width}}  {method.summary} [{method.training_note()}]{marker}", file=out)
     return EXIT_OK
 
 
@@ -220,6 +223,55 @@ def _resolve_clusters(args, dataset):
             "clusters; pass --clusters K."
         )
     return dataset.n_classes
+
+
+def _check_cluster_count(args, n_clusters, dataset):
+    """Raise UsageError when the data has fewer (distinct) images than clusters, naming where K came from."""
+    from kmdl.validation import check_n_clusters
+
+    try:
+        check_n_clusters(n_clusters, dataset.flat)
+    except DataError as error:
+        if args.clusters is not None:
+            raise UsageError(f"{error} Here n_clusters is the value of --clusters.") from None
+        raise UsageError(
+            f"{error} kmdl took n_clusters={n_clusters} from the {n_clusters} classes in the "
+            "labels; pass --clusters with a smaller number."
+        ) from None
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Send what C++ code writes to file descriptor 2 to the null device; Python's stderr stays.
+
+    TensorFlow 2.21 writes oneDNN, CUDA and graph notices straight to file
+    descriptor 2, and TF_CPP_MIN_LOG_LEVEL no longer hides those printed
+    before its logging starts. They carry no action for someone running the
+    command. Python-level output (warnings, progress bars, exceptions) still
+    reaches the terminal, because ``sys.stderr`` is pointed at a copy of the
+    original descriptor when it was writing to descriptor 2.
+    """
+    try:
+        python_on_fd2 = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):
+        # A stand-in such as pytest's capture has no descriptor to move.
+        python_on_fd2 = False
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+    original = sys.stderr
+    if python_on_fd2:
+        sys.stderr = open(saved, "w", buffering=1, encoding=original.encoding, errors=original.errors, closefd=False)
+    try:
+        yield
+    finally:
+        if python_on_fd2:
+            sys.stderr.flush()
+            sys.stderr = original
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _json_value(value):
@@ -293,6 +345,7 @@ def _print_table(metrics, out):
         ("dataset", metrics["dataset"]),
         ("images", f"{metrics['n_samples']} of shape {'x'.join(map(str, metrics['image_shape']))}"),
         ("clusters", metrics["n_clusters"]),
+        ("pixels", metrics["pixel_scaling"]),
         ("seed", metrics["seed"]),
         ("seconds", f"{metrics['seconds']:.2f}"),
     ]
@@ -307,8 +360,6 @@ def _print_table(metrics, out):
 def _run(args, out):
     from tqdm import tqdm
 
-    from kmdl.validation import check_n_clusters
-
     method = get_method(args.method)
     out_dir = args.out if args.out is not None else _default_out_dir(args.method)
     _check_out_dir(out_dir, args.overwrite)
@@ -317,13 +368,14 @@ def _run(args, out):
 
     # disable=None makes tqdm draw the bar only when stderr is a terminal, so logs stay clean.
     hide_bar = True if args.quiet else None
-    with tqdm(total=4, desc="loading data", file=sys.stderr, disable=hide_bar, leave=False) as steps:
+    native_output = _native_stderr_silenced() if method.keras_verbose else contextlib.nullcontext()
+    with native_output, tqdm(total=4, desc="loading data", file=sys.stderr, disable=hide_bar, leave=False) as steps:
         dataset, source = _load(args)
         steps.update()
 
         steps.set_description("checking input")
         n_clusters = _resolve_clusters(args, dataset)
-        check_n_clusters(n_clusters, dataset.flat)
+        _check_cluster_count(args, n_clusters, dataset)
         estimator = method.build(n_clusters, args.seed, args.epochs)
         if method.keras_verbose:
             # Keras: 0 silent, 1 a progress bar for a terminal, 2 one line per epoch for logs.
@@ -355,18 +407,39 @@ def _run(args, out):
 
 
 def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
+    """Write every output file to ``out_dir`` and return their names.
+
+    The files are written to a hidden folder beside ``out_dir`` and moved in
+    only when all of them exist, so an interrupted or failed run leaves no
+    partial set of results behind.
+    """
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-partial-", dir=out_dir.parent))
+    try:
+        written = _draw_outputs(staging, dataset, assignments, n_clusters, metrics, seed)
+        if not out_dir.exists():
+            staging.rename(out_dir)
+            return written
+        # Remove every earlier output first, so that a confusion.png from an
+        # earlier run with labels cannot sit beside results without labels.
+        replaced = [name for name in OUTPUT_FILES if (out_dir / name).exists()]
+        if replaced:
+            print(f"kmdl: --overwrite: replacing {', '.join(replaced)} in {out_dir}", file=sys.stderr)
+            for name in replaced:
+                (out_dir / name).unlink()
+        for name in written:
+            (staging / name).rename(out_dir / name)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _draw_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
+    """Write metrics.json, assignments.npy and the figures to ``out_dir`` and return their names."""
     import matplotlib.pyplot as plt
 
     from kmdl.figures.cluster_plots import plot_cluster_samples, plot_matched_confusion
 
-    # Remove every earlier output first, so that a confusion.png from an
-    # earlier run with labels cannot sit beside results without labels.
-    replaced = [name for name in OUTPUT_FILES if (out_dir / name).exists()]
-    if replaced:
-        print(f"kmdl: --overwrite: replacing {', '.join(replaced)} in {out_dir}", file=sys.stderr)
-        for name in replaced:
-            (out_dir / name).unlink()
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = ["metrics.json", "assignments.npy", "clusters.png"]
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     np.save(out_dir / "assignments.npy", assignments, allow_pickle=False)

@@ -43,6 +43,11 @@ class Method:
         True when the estimator has a ``verbose`` parameter with Keras'
         meaning (0 silent, 1 progress bar, 2 one line per epoch). The command
         line sets it to 0 under ``--quiet``.
+    epochs_unit : str, default="epochs"
+        What ``--epochs`` counts for this method, shown by ``kmdl methods``.
+    training : str, default=""
+        Fixed training length of a method without ``default_epochs``, shown
+        by ``kmdl methods``; empty when the method trains no network.
     """
 
     summary: str
@@ -50,10 +55,20 @@ class Method:
     input: str = "images"
     default_epochs: int | None = None
     keras_verbose: bool = False
+    epochs_unit: str = "epochs"
+    training: str = ""
 
     def __post_init__(self):
         if self.input not in INPUT_LAYOUTS:
             raise ValueError(f"input={self.input!r} is invalid: use one of {INPUT_LAYOUTS}.")
+
+    def training_note(self):
+        """Return how long the method trains and what ``--epochs`` does, for ``kmdl methods``."""
+        if self.default_epochs is not None:
+            return f"--epochs: {self.epochs_unit}, default {self.default_epochs}"
+        if self.training:
+            return f"{self.training}; --epochs is not used"
+        return "no network training; --epochs is not used"
 
     def build(self, n_clusters, seed, epochs=None):
         """Return an unfitted estimator; ``epochs=None`` uses :attr:`default_epochs`."""
@@ -108,6 +123,7 @@ METHODS = {
         "Contrastive Keras features and UMAP, then K-means (the recommended pipeline)",
         "kmdl.methods:make_recommended",
         keras_verbose=True,
+        training="trains 1400 contrastive steps of 256 images",
     ),
     "kmeans": Method(
         "K-means (scikit-learn, 10 k-means++ restarts) on the flattened pixels",
@@ -125,12 +141,14 @@ METHODS = {
         "kmdl.methods:make_dec",
         default_epochs=50,
         keras_verbose=True,
+        epochs_unit="autoencoder pretraining epochs (self-training stops at its own tolerance)",
     ),
     "deepcluster": Method(
         "DeepCluster-style rounds: K-means on the network's features, then training on them",
         "kmdl.methods:make_deepcluster",
         default_epochs=10,
         keras_verbose=True,
+        epochs_unit="rounds of clustering and one training pass",
     ),
 }
 

@@ -67,6 +67,17 @@ def test_methods_lists_every_method(capsys):
     assert any(line.startswith(DEFAULT_METHOD) and "(default)" in line for line in lines)
 
 
+def test_methods_state_training_length(capsys):
+    from kmdl.deep.recommended import RecommendedClustering
+
+    lines = {line.split()[0]: line for line in run(["methods"], capsys)[1].strip().splitlines()}
+    steps = RecommendedClustering().contrastive_steps
+    assert f"trains {steps} contrastive steps" in lines["recommended"]
+    assert "--epochs: autoencoder pretraining epochs" in lines["dec"]
+    assert "--epochs: rounds" in lines["deepcluster"]
+    assert "no network training" in lines["kmeans"]
+
+
 def test_help_gives_every_option_a_default():
     run_parser = build_parser()._subparsers._group_actions[0].choices["run"]
     options = [action for action in run_parser._actions if action.option_strings and action.dest != "help"]
@@ -134,6 +145,7 @@ def test_run_writes_outputs_with_labels(tmp_path, capsys, labelled_folder):
     assert assignments.shape == (300,)
     assert set(assignments.tolist()) <= set(range(10))
     assert f"{metrics['acc']:.4f}" in out
+    assert "uint8 pixels in [0, 255] divided by 255" in out
     assert "Traceback" not in err
 
 
@@ -379,7 +391,14 @@ def test_bad_input_one_line_exit_2(tmp_path, capsys, case):
 def test_fewer_distinct_images_than_clusters(tmp_path, capsys):
     folder = _write(tmp_path / "data", images=np.repeat(np.eye(4).reshape(4, 2, 2), 3, axis=0))
     status, _, err = run(["run", "--data", str(folder), "--clusters", "6", "--quiet"], capsys)
-    assert_one_line_error(status, err, "distinct samples (4 of 12)", "at most 4")
+    assert_one_line_error(status, err, "distinct samples (4 of 12)", "at most 4", "value of --clusters")
+
+
+def test_cluster_count_from_labels_named(tmp_path, capsys):
+    images = np.repeat(np.eye(4).reshape(4, 2, 2), 3, axis=0)
+    folder = _write(tmp_path / "data", images=images, labels=np.arange(12) % 6)
+    status, _, err = run(["run", "--data", str(folder), "--quiet"], capsys)
+    assert_one_line_error(status, err, "at most 4", "from the 6 classes in the labels", "--clusters")
 
 
 @pytest.mark.parametrize(
@@ -419,6 +438,64 @@ def test_unavailable_dataset_exit_1(monkeypatch, capsys):
     assert status == 1
     assert len(err.strip().splitlines()) == 1
     assert "images.npy and labels.npy" in err
+
+
+# --- Interruptions -----------------------------------------------------------------------------
+
+
+def _interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def test_interrupt_while_writing_leaves_nothing(monkeypatch, tmp_path, capsys, labelled_folder):
+    import kmdl.figures.cluster_plots
+
+    monkeypatch.setattr(kmdl.figures.cluster_plots, "plot_matched_confusion", _interrupt)
+    out_dir = tmp_path / "result"
+    status, _, err = run(["run", "--data", str(labelled_folder), *KMEANS, "--out", str(out_dir), "--quiet"], capsys)
+    assert status == 130
+    assert err.strip() == "kmdl: interrupted"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupt_keeps_earlier_outputs(monkeypatch, tmp_path, capsys, labelled_folder):
+    import kmdl.figures.cluster_plots
+
+    out_dir = tmp_path / "result"
+    argv = ["run", "--data", str(labelled_folder), *KMEANS, "--out", str(out_dir), "--quiet"]
+    assert run(argv, capsys)[0] == 0
+    before = {path.name: path.read_bytes() for path in out_dir.iterdir()}
+    monkeypatch.setattr(kmdl.figures.cluster_plots, "plot_matched_confusion", _interrupt)
+    assert run(argv + ["--overwrite", "--seed", "1"], capsys)[0] == 130
+    assert {path.name: path.read_bytes() for path in out_dir.iterdir()} == before
+    assert [path.name for path in tmp_path.iterdir()] == ["result"]
+
+
+def test_interrupt_during_start_up(monkeypatch, capsys):
+    import types
+
+    from kmdl import _console
+
+    class _Interrupting(types.ModuleType):
+        def __getattr__(self, name):
+            raise KeyboardInterrupt
+
+    monkeypatch.setitem(sys.modules, "kmdl.cli", _Interrupting("kmdl.cli"))
+    assert _console.main(["methods"]) == 130
+    assert capsys.readouterr().err == "kmdl: interrupted\n"
+
+
+def test_native_stderr_silenced_keeps_python_output():
+    code = (
+        "import os, sys\n"
+        "from kmdl.cli import _native_stderr_silenced\n"
+        "with _native_stderr_silenced():\n"
+        "    os.write(2, b'from C++\\n')\n"
+        "    print('from Python', file=sys.stderr)\n"
+        "os.write(2, b'after\\n')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stderr == "from Python\nafter\n"
 
 
 # --- As a separate process --------------------------------------------------------------------

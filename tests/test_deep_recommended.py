@@ -107,6 +107,24 @@ def test_recommended_flat_input_skips_contrastive_step(digits):
     assert model.labels_.shape == (400,)
 
 
+@pytest.mark.parametrize("n_samples", [3, 5, 8, 11])
+def test_recommended_few_images(digits, n_samples):
+    # UMAP's spectral start fails with 11 or fewer samples at 10 dimensions.
+    model = RecommendedClustering(n_clusters=2, contrastive_steps=5, n_init=2, random_state=0)
+    labels = model.fit_predict(digits.images[:n_samples])
+
+    assert labels.shape == (n_samples,)
+    assert set(labels.tolist()) <= {0, 1}
+    assert np.isfinite(model.embedding_).all()
+
+
+def test_recommended_rejects_two_images(digits):
+    from kmdl.exceptions import DataError
+
+    with pytest.raises(DataError, match="at least 3 samples.*got 2"):
+        small_pipeline(n_clusters=1).fit(digits.images[:2])
+
+
 @pytest.mark.parametrize(
     "params, message",
     [

@@ -72,6 +72,7 @@ from kmdl.deep._base import (
     warn_empty_clusters,
 )
 from kmdl.deep.contrastive import ContrastiveEncoder
+from kmdl.exceptions import DataError
 
 
 def select_confident(embedding, labels, centers, fraction):
@@ -98,6 +99,10 @@ def select_confident(embedding, labels, centers, fraction):
         keep = max(1, int(round(fraction * members.size)))
         mask[members[np.argsort(distances[members], kind="stable")[:keep]]] = True
     return mask
+
+
+#: Fewest samples UMAP can embed: its neighbour graph needs two neighbours per sample.
+MIN_SAMPLES = 3
 
 
 class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
@@ -216,6 +221,11 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _check_params(self, data):
         check_n_clusters_fit(self.n_clusters, data.n_samples)
+        if data.n_samples < MIN_SAMPLES:
+            raise DataError(
+                f"RecommendedClustering needs at least {MIN_SAMPLES} samples for UMAP's "
+                f"neighbour graph, got {data.n_samples}; cluster so few samples with K-means instead."
+            )
         for name in (
             "pca_components",
             "feature_units",
@@ -243,6 +253,10 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         self.pca_.fit(data.flat)
         self.encoder_ = None
         if data.images is not None and self.contrastive_steps > 0:
+            # NOTE: the encoder trains a fixed number of steps at full
+            # resolution, so its time grows with the pixels per image: about
+            # 12 times the digits' minute for 28x28 images is an estimate from
+            # the pixel count, not a measurement, and 64x64 RGB takes far longer.
             self.encoder_ = ContrastiveEncoder(
                 self.feature_units, steps=self.contrastive_steps, random_state=seed
             )._fit_images(data, rng)
@@ -258,11 +272,17 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
     def _embed(self, features, seed):
         import umap
 
-        n_neighbors = min(self.umap_neighbors, features.shape[0] - 1)
+        n_samples = features.shape[0]
+        n_neighbors = min(self.umap_neighbors, n_samples - 1)
+        # UMAP's spectral initialisation solves for umap_components + 1
+        # eigenvectors, which SciPy cannot do for a graph with no more nodes
+        # than that; a random start works at any size.
+        init = "spectral" if n_samples > self.umap_components + 1 else "random"
         self.umap_ = umap.UMAP(
             n_neighbors=n_neighbors,
             n_components=self.umap_components,
             min_dist=0.0,
+            init=init,
             random_state=seed,
         )
         with warnings.catch_warnings():
