@@ -22,7 +22,15 @@ import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from kmdl.data import load_digits  # noqa: E402
-from kmdl.figures import cluster_plots, kmeans_plots, languages, network_diagrams, network_plots  # noqa: E402
+from kmdl.deep.benchmark import BENCHMARK_METHODS  # noqa: E402
+from kmdl.figures import (  # noqa: E402
+    benchmark_plots,
+    cluster_plots,
+    kmeans_plots,
+    languages,
+    network_diagrams,
+    network_plots,
+)
 from kmdl.figures.languages import (  # noqa: E402
     LANGUAGES,
     METADATA_KEY,
@@ -38,7 +46,8 @@ from kmdl.kmeans import TeachingKMeans  # noqa: E402
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Words that a Chinese figure keeps in Latin letters: method and layer names,
 # Keras settings and metric abbreviations.
-KEPT_WORDS = {"means", "tanh", "relu", "softmax", "same", "init", "ACC", "NMI", "ARI", "CNN", "MLP", "LSTM", "RNN"}
+KEPT_WORDS = {"means", "tanh", "relu", "softmax", "same", "init", "ACC", "NMI", "ARI", "CNN", "MLP", "LSTM", "RNN",
+              "DEC", "DeepCluster", "SNE"}
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 needs_cjk_font = pytest.mark.skipif(
@@ -83,6 +92,10 @@ def _figure_calls(digits, fitted):
     history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.6, 0.9], "val_accuracy": [0.5, 0.8]}
     trace = {key: rng.random((8, 4)) for key in network_plots.LSTM_TRACE_KEYS}
     moons = (rng.normal(size=(40, 2)), np.repeat([0, 1], 20))
+    summary = [
+        {"method": name, "label": method.label, "n_seeds": 2, "acc_mean": 0.5 + 0.05 * index, "acc_std": 0.01}
+        for index, (name, method) in enumerate(BENCHMARK_METHODS.items())
+    ]
     return [
         ("relationship", draw_relationship_diagram, (), {}),
         ("cnn_diagram", network_diagrams.draw_cnn_diagram, (boxes,), {"image": digits.images[0]}),
@@ -103,13 +116,15 @@ def _figure_calls(digits, fitted):
         ("clusterings", cluster_plots.plot_clusterings,
          ({"moons": moons}, {"moons": {"K-means": moons[1], "spectral clustering": moons[1]}}), {}),
         ("silhouette", cluster_plots.plot_silhouette_by_k, ([2, 3, 4], [0.2, 0.3, 0.25]), {"mark": 3}),
+        ("benchmark_acc", benchmark_plots.plot_benchmark_acc, (summary, ["kmeans-pixels", "spectral"]), {}),
+        ("error_group", benchmark_plots.plot_error_group, (digits.images, [0, 1, 2], [3, 4], 9, 7), {}),
     ]
 
 
 FIGURE_NAMES = [
     "relationship", "cnn_diagram", "recurrent_cells", "centroid_paths", "centroid_images", "inertia",
     "restarts", "kernels", "training", "lstm_trace", "accuracy_by_step", "cluster_samples", "confusion",
-    "clusterings", "silhouette",
+    "clusterings", "silhouette", "benchmark_acc", "error_group",
 ]
 
 

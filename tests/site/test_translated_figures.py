@@ -28,6 +28,7 @@ PAGES_WITH_WORDS_IN_FIGURES = [
     "differences.html",
     "code-example.html",
     "own-images.html",
+    "results.html",
 ]
 # MyST-NB's default prompts and the screen-reader label of the toggle.
 ENGLISH_TOGGLE_TEXT = ["Show code cell", "Hide code cell"]
