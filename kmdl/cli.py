@@ -444,15 +444,29 @@ def _draw_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     np.save(out_dir / "assignments.npy", assignments, allow_pickle=False)
 
-    figure = plot_cluster_samples(dataset.images, assignments, n_clusters, random_state=seed)
-    figure.savefig(out_dir / "clusters.png", dpi=100, bbox_inches="tight")
-    plt.close(figure)
-    if dataset.labels is not None:
-        figure = plot_matched_confusion(dataset.classes[dataset.labels], assignments)
-        figure.savefig(out_dir / "confusion.png", dpi=100, bbox_inches="tight")
+    with plt.rc_context(_figure_fonts()):
+        figure = plot_cluster_samples(dataset.images, assignments, n_clusters, random_state=seed)
+        figure.savefig(out_dir / "clusters.png", dpi=100, bbox_inches="tight")
         plt.close(figure)
-        written.append("confusion.png")
+        if dataset.labels is not None:
+            figure = plot_matched_confusion(dataset.classes[dataset.labels], assignments)
+            figure.savefig(out_dir / "confusion.png", dpi=100, bbox_inches="tight")
+            plt.close(figure)
+            written.append("confusion.png")
     return written
+
+
+def _figure_fonts():
+    """Return matplotlib settings that draw class names in any script the installed fonts cover.
+
+    Class names come from the user's labels and may be Chinese, Japanese or
+    Korean. Matplotlib falls back along the family list glyph by glyph, so a
+    CJK font after DejaVu Sans draws those names instead of empty boxes.
+    """
+    from kmdl.figures.languages import cjk_font_family
+
+    family = cjk_font_family()
+    return {"font.family": ["DejaVu Sans", family]} if family else {}
 
 
 def _one_line(text):

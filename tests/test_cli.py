@@ -217,6 +217,35 @@ def test_out_dir_below_a_file(tmp_path, capsys, unlabelled_folder):
     assert_one_line_error(status, err, "cannot be created because", "is a file")
 
 
+def test_one_class_confusion_readable(tmp_path, capsys):
+    import warnings
+
+    folder = tmp_path / "data"
+    save_image_folder(folder, np.random.default_rng(0).random((20, 4, 4)), np.zeros(20, dtype=int))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, _, err = run(["run", "--data", str(folder), *KMEANS, "--out", str(tmp_path / "out"), "--quiet"], capsys)
+    assert status == 0, err
+    assert err == ""
+    assert (tmp_path / "out" / "confusion.png").is_file()
+
+
+def test_cjk_class_names_have_glyphs(tmp_path, capsys):
+    import warnings
+
+    from kmdl.figures.languages import cjk_font_family
+
+    if cjk_font_family() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    folder = tmp_path / "data"
+    save_image_folder(folder, np.random.default_rng(0).random((12, 4, 4)), np.array(["零", "一", "二"] * 4))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r".*Glyph .* missing from font")
+        status, _, err = run(["run", "--data", str(folder), *KMEANS, "--out", str(tmp_path / "out"), "--quiet"], capsys)
+    assert status == 0, err
+    assert "missing from font" not in err
+
+
 def test_text_labels_stay_readable_in_json(tmp_path, capsys):
     folder = tmp_path / "data"
     rng = np.random.default_rng(0)

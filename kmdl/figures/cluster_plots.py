@@ -4,6 +4,8 @@ clusterings of 2-D data sets and the silhouette score against k.
 All take ``language`` ("en" or "zh_CN"), which picks the words of :data:`TEXT`.
 """
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay, adjusted_rand_score
@@ -170,15 +172,20 @@ def plot_matched_confusion(y_true, assignments, *, ax=None, language="en"):
         width = min(3.5 + 0.4 * len(order), 16.0)
         height = min(3.0 + 0.4 * len(names), 14.0)
         _, ax = plt.subplots(figsize=(width, height), layout="constrained")
-    display = ConfusionMatrixDisplay.from_predictions(
-        true_names,
-        predicted_names,
-        labels=order,
-        ax=ax,
-        colorbar=False,
-        cmap="Blues",
-        include_values=len(order) <= _MAX_ANNOTATED_LABELS,
-    )
+    with warnings.catch_warnings():
+        # scikit-learn warns about a single label even when ``labels`` is
+        # given, and a 1x1 matrix is the right answer for one class.
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        display = ConfusionMatrixDisplay.from_predictions(
+            true_names,
+            predicted_names,
+            labels=order,
+            ax=ax,
+            colorbar=False,
+            cmap="Blues",
+            include_values=len(order) <= _MAX_ANNOTATED_LABELS,
+        )
+    _scale_colours_from_zero(display)
     # Name each column's cluster as well, so the figure can be read next to
     # the per-cluster sample grid.
     cluster_of_class = {class_name[value]: cluster for cluster, value in mapping.items()}
@@ -201,6 +208,22 @@ def plot_matched_confusion(y_true, assignments, *, ax=None, language="en"):
     ax.set_ylabel(text["true_axis"])
     ax.set_title(text["confusion_title"].format(accuracy=accuracy))
     return display.figure_
+
+
+def _scale_colours_from_zero(display):
+    """Map a count of 0 to the palest colour and pick each count's text colour for contrast.
+
+    scikit-learn scales the colours from the smallest count in the matrix, so
+    a matrix whose counts are all equal (one class, one cluster) is drawn as
+    its palest colour with white text, which cannot be read.
+    """
+    largest = max(int(display.confusion_matrix.max()), 1)
+    display.im_.set_clim(0, largest)
+    if display.text_ is None:
+        return
+    dark, light = display.im_.cmap(1.0), display.im_.cmap(0.0)
+    for count, text in zip(display.confusion_matrix.ravel(), display.text_.ravel()):
+        text.set_color(light if count > largest / 2 else dark)
 
 
 #: Chinese for the data set and method names that the site's pages pass.
