@@ -101,7 +101,7 @@ def select_confident(embedding, labels, centers, fraction):
     return mask
 
 
-#: Fewest samples UMAP can embed: its neighbour graph needs two neighbours per sample.
+#: Fewest samples UMAP can embed, because its neighbour graph needs two neighbours per sample.
 MIN_SAMPLES = 3
 
 
