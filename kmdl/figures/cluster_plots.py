@@ -201,8 +201,8 @@ def plot_matched_confusion(y_true, assignments, *, ax=None, language="en"):
         # class, so those rows are all zero: crop them and their counts away.
         ax.set_ylim(len(names) - 0.5, -0.5)
         if display.text_ is not None:
-            for text in display.text_[len(names):].ravel():
-                text.set_visible(False)
+            for count_label in display.text_[len(names):].ravel():
+                count_label.set_visible(False)
     accuracy = clustering_accuracy(y_true, assignments)
     ax.set_xlabel(text["matched_axis"])
     ax.set_ylabel(text["true_axis"])
