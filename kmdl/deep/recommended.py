@@ -254,9 +254,10 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         self.encoder_ = None
         if data.images is not None and self.contrastive_steps > 0:
             # NOTE: the encoder trains a fixed number of steps at full
-            # resolution, so its time grows with the pixels per image: about
-            # 12 times the digits' minute for 28x28 images is an estimate from
-            # the pixel count, not a measurement, and 64x64 RGB takes far longer.
+            # resolution, so its time grows with the pixels per image. For
+            # 28x28 images, about 12 times the digits' minute is an estimate
+            # from the pixel count, not a measurement. 300 images of 64x64 RGB
+            # did not finish in 30 minutes.
             self.encoder_ = ContrastiveEncoder(
                 self.feature_units, steps=self.contrastive_steps, random_state=seed
             )._fit_images(data, rng)
@@ -276,7 +277,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         n_neighbors = min(self.umap_neighbors, n_samples - 1)
         # UMAP's spectral initialisation solves for umap_components + 1
         # eigenvectors, which SciPy cannot do for a graph with no more nodes
-        # than that; a random start works at any size.
+        # than that. A random start works at any size.
         init = "spectral" if n_samples > self.umap_components + 1 else "random"
         self.umap_ = umap.UMAP(
             n_neighbors=n_neighbors,

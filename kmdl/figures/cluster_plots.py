@@ -174,7 +174,7 @@ def plot_matched_confusion(y_true, assignments, *, ax=None, language="en"):
         _, ax = plt.subplots(figsize=(width, height), layout="constrained")
     with warnings.catch_warnings():
         # scikit-learn warns about a single label even when ``labels`` is
-        # given, and a 1x1 matrix is the right answer for one class.
+        # given, but a 1x1 matrix is the correct result for one class.
         warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
         display = ConfusionMatrixDisplay.from_predictions(
             true_names,
