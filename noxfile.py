@@ -28,6 +28,10 @@ SITE = DOCS_BUILD / "html"
 # English first: it executes the pages, and the later builds reuse its outputs.
 SITE_LANGUAGES = ["en", "zh_CN"]
 TRANSLATIONS = ["zh_CN"]
+# Processes per sphinx-build. MyST-NB executes a page while Sphinx reads it, so
+# with "auto" (one per CPU) two cores execute two pages at a time, and
+# docs/_ext/kmdl_parallel.py shares the slow pages out evenly.
+SPHINX_JOBS = os.environ.get("KMDL_SPHINX_JOBS", "auto")
 nox.options.sessions = ["tests", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 
@@ -66,6 +70,8 @@ def docs(session):
             "sphinx-build",
             "-W",
             "--keep-going",
+            "-j",
+            SPHINX_JOBS,
             "-b",
             "html",
             *options,
@@ -107,10 +113,16 @@ def i18n(session):
         str(templates),
         env={"KMDL_NB_CACHE": cache},
     )
+    # sphinx.po also contains theme strings that no template of ours produces,
+    # and sphinx-intl update would mark them obsolete, so it is kept by hand.
+    page_templates = DOCS_BUILD / "gettext-pages"
+    if update:
+        shutil.rmtree(page_templates, ignore_errors=True)
+        shutil.copytree(templates, page_templates, ignore=shutil.ignore_patterns("sphinx.pot"))
     for language in TRANSLATIONS:
         if update:
             session.run(
-                "sphinx-intl", "update", "-p", str(templates), "-l", language, "-d", "docs/locale"
+                "sphinx-intl", "update", "-p", str(page_templates), "-l", language, "-d", "docs/locale"
             )
         session.run(
             "python", "docs/_ext/kmdl_i18n/catalogs.py", str(templates), "docs/locale", language
@@ -119,9 +131,11 @@ def i18n(session):
 
 # Debian packages for the browser tests. Playwright drives Debian's Chromium
 # because no browser can be downloaded at install time, and the CJK font renders
-# the Chinese pages. npm, which installs axe-core, is only installed from Debian
-# when no npm is on PATH, because a Node.js from elsewhere brings its own.
-BROWSER_DEBIAN_PACKAGES = ["chromium", "fonts-noto-cjk"]
+# the Chinese pages. The emoji font draws the status marks in the execution
+# table of the build-times page. npm, which installs axe-core, is only installed
+# from Debian when no npm is on PATH, because a Node.js from elsewhere brings
+# its own.
+BROWSER_DEBIAN_PACKAGES = ["chromium", "fonts-noto-cjk", "fonts-noto-color-emoji"]
 # The font that kmdl.figures draws the Chinese figures with, in the docs session.
 # NOTE: Read the Docs runs `nox -s docs` from build.commands, where apt_packages
 # is not applied and apt-get needs root, so the font must come another way there.
@@ -159,7 +173,7 @@ def browser(session):
     KMDL_SITE selects another built site. Extra arguments go to pytest.
     """
     install_debian_packages(session, BROWSER_DEBIAN_PACKAGES)
-    # The tests read built files and drive Chromium; they import neither kmdl
+    # The tests read built files and drive Chromium. They import neither kmdl
     # nor Sphinx, so the venv skips TensorFlow and its 3 GB.
     extras = nox.project.load_toml(ROOT / "pyproject.toml")["project"]["optional-dependencies"]
     session.install(*extras["browser"])

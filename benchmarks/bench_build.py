@@ -36,6 +36,8 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The same number of processes as ``nox -s docs``.
+SPHINX_JOBS = os.environ.get("KMDL_SPHINX_JOBS", "auto")
 DEFAULT_OUTPUT = ROOT / "docs" / "_data" / "build-times.json"
 
 # Targets for a 2-core machine, shown next to the figures.
@@ -75,6 +77,8 @@ def build(language, workdir, cache, first_language):
         "sphinx",
         "-W",
         "--keep-going",
+        "-j",
+        SPHINX_JOBS,
         "-b",
         "html",
         *options,
@@ -174,6 +178,7 @@ def main(argv=None):
         "commit": commit,
         "machine": {
             "cpu_count": os.cpu_count(),
+            "sphinx_jobs": SPHINX_JOBS,
             "cpu_model": cpu_model(),
             "load_average_at_start": load_average,
             "python": platform.python_version(),

@@ -28,6 +28,8 @@ extensions = [
     "kmdl_cache_key",
     "kmdl_launch",
     "kmdl_zh_search",
+    # Shares the pages out evenly between the processes of a parallel build (-j).
+    "kmdl_parallel",
     # MathJax served from the site itself: no page loads anything from another host.
     "sphinx-mathjax-offline",
 ]
@@ -61,6 +63,25 @@ nb_mime_priority_overrides = [("gettext", "image/png", 5)]
 # of these packages to each page's cache key, so a change to kmdl runs the pages
 # that import it again. Data files that pages read go in kmdl_cache_key_files.
 kmdl_cache_key_packages = ["kmdl"]
+# Rough execution time of each page in seconds, from the execution table of a
+# clean build on two cores (docs/build-times.md). docs/_ext/kmdl_parallel.py
+# uses it to give each process of a parallel build a similar share. A page not
+# listed counts as instant. Only the build time depends on these numbers.
+kmdl_page_seconds = {
+    "results": 146,
+    "relationships/pseudo-labels": 63,
+    "relationships/initialisation": 42,
+    "cnn": 22,
+    "own-images": 18,
+    "relationships/evaluation": 18,
+    "differences": 14,
+    "rnn": 14,
+    "background": 10,
+    "code-example": 9,
+    "index": 8,
+    "kmeans": 5,
+    "terminology": 5,
+}
 
 # --- Python API -------------------------------------------------------------
 autodoc_default_options = {"members": True, "show-inheritance": False}
@@ -111,3 +132,15 @@ gettext_location = False
 # English is the source language. The Chinese site is built with
 # -D language=zh_CN from the catalogs in docs/locale (nox -s docs, nox -s i18n).
 kmdl_i18n_html_titles = {"zh_CN": "kmdl：K-means 与深度学习实测"}
+
+
+def setup(app):
+    """Mark sphinx-mathjax-offline as safe for parallel builds (``-j``).
+
+    Its release 0.0.2 declares nothing, so Sphinx would read the pages one at a
+    time and warn. All it does is set ``mathjax_path`` and copy MathJax into the
+    output when the build has finished, which keeps no state per page.
+    """
+    extension = app.extensions["sphinx-mathjax-offline"]
+    extension.parallel_read_safe = True
+    extension.parallel_write_safe = True
