@@ -281,7 +281,8 @@ def plot_clusterings(datasets, labelings, *, language="en"):
             title = template.format(
                 data=translate(name, NAMES, language),
                 method=translate(method, NAMES, language),
-                ari=adjusted_rand_score(truth, labels),
+                # Rounded first, so a slightly negative ARI reads 0.00, not -0.00.
+                ari=round(adjusted_rand_score(truth, labels), 2) + 0.0,
             )
             ax.set_title(title, fontsize=9)
             ax.set_aspect("equal", adjustable="datalim")
