@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # The same number of processes as ``nox -s docs``.
-SPHINX_JOBS = os.environ.get("KMDL_SPHINX_JOBS", "auto")
+SPHINX_JOBS = os.environ.get("KMDL_SPHINX_JOBS", "1")
 DEFAULT_OUTPUT = ROOT / "docs" / "_data" / "build-times.json"
 
 # Targets for a 2-core machine, shown next to the figures.
