@@ -7,6 +7,8 @@ Keras and TensorFlow are imported only by the modules that need them.
 
 __version__ = "0.1.0"
 
+from kmdl._lazy import lazy_exports  # noqa: E402
+
 # The public names are imported on first use (PEP 562), so that importing
 # kmdl, as the command does before anything else, loads no NumPy, SciPy or
 # scikit-learn and a Ctrl-C during start-up ends cleanly.
@@ -27,15 +29,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'kmdl' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

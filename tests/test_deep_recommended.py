@@ -1,6 +1,8 @@
 """Tests of the recommended pipeline and the benchmark module."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -166,6 +168,20 @@ def test_benchmark_isolated_run_measures_memory():
     _, summary = run_benchmark("digits", seeds=[0], methods=["spectral"], max_samples=200)
 
     assert summary[0]["peak_mib"] > 50
+    # TensorFlow alone takes several hundred MiB, and a method without a network must not load it.
+    assert summary[0]["peak_mib"] < 400
+
+
+def test_importing_kmdl_deep_loads_no_tensorflow():
+    code = (
+        "import sys, kmdl.deep, kmdl.deep.benchmark\n"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
+        "assert kmdl.deep.DEC.__name__ == 'DEC'\n"
+        "assert 'keras' in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_benchmark_rejects_unknown_method():

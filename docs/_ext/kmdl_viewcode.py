@@ -3,9 +3,10 @@
 viewcode (Sphinx 9.0.4) finds a module's source with
 ``ModuleAnalyzer.get_module_source``, which imports the module. It does so on
 every HTML build, also when nothing changed, to compare the source file's time
-with its ``_modules`` page. Importing ``kmdl.deep`` imports Keras and
-TensorFlow: in a profiled no-change rebuild of the Chinese site on a shared
-two-core machine that took 14 of 39 seconds.
+with its ``_modules`` page. Importing a module of ``kmdl.deep`` such as
+``kmdl.deep.dec`` imports Keras and TensorFlow: in a profiled no-change
+rebuild of the Chinese site on a shared two-core machine that took 14 of 39
+seconds.
 
 This extension handles viewcode's ``viewcode-find-source`` event for the
 packages in ``kmdl_cache_key_packages``. It locates the module's file without

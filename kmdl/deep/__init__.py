@@ -14,37 +14,35 @@ The subpackage tests three links between K-means and deep learning:
 Every estimator follows scikit-learn's API (``fit``, ``predict``,
 ``fit_predict``, ``get_params``), takes one ``random_state`` seed that makes
 its results repeat on the same CPU, and accepts an image stack
-(n, h, w[, c]) or flat vectors (n, d). Importing this package imports Keras
-and TensorFlow.
+(n, h, w[, c]) or flat vectors (n, d). Keras and TensorFlow are imported
+with the first estimator a program uses, not with the package.
 """
 
-from kmdl.deep.autoencoder import Autoencoder, build_autoencoder
-from kmdl.deep.contrastive import ContrastiveEncoder, build_augmenter, nt_xent_loss
-from kmdl.deep.dec import DEC, ClusteringLayer, target_distribution
-from kmdl.deep.deepcluster import (
-    DeepCluster,
-    build_feature_network,
-    reassign_empty_clusters,
-    sample_uniformly_over_clusters,
-)
-from kmdl.deep.probe import KMeansProbe, embed_with
-from kmdl.deep.recommended import RecommendedClustering, select_confident
+from kmdl._lazy import lazy_exports
 
-__all__ = [
-    "DEC",
-    "Autoencoder",
-    "ClusteringLayer",
-    "ContrastiveEncoder",
-    "DeepCluster",
-    "KMeansProbe",
-    "RecommendedClustering",
-    "build_augmenter",
-    "build_autoencoder",
-    "build_feature_network",
-    "embed_with",
-    "nt_xent_loss",
-    "reassign_empty_clusters",
-    "sample_uniformly_over_clusters",
-    "select_confident",
-    "target_distribution",
-]
+# Loaded on first use (PEP 562). kmdl.deep.benchmark runs each method in a
+# process of its own and reports its peak memory, and a process that fits
+# K-means must not load TensorFlow just by importing this package.
+_EXPORTS = {
+    "Autoencoder": "kmdl.deep.autoencoder",
+    "build_autoencoder": "kmdl.deep.autoencoder",
+    "ContrastiveEncoder": "kmdl.deep.contrastive",
+    "build_augmenter": "kmdl.deep.contrastive",
+    "nt_xent_loss": "kmdl.deep.contrastive",
+    "DEC": "kmdl.deep.dec",
+    "ClusteringLayer": "kmdl.deep.dec",
+    "target_distribution": "kmdl.deep.dec",
+    "DeepCluster": "kmdl.deep.deepcluster",
+    "build_feature_network": "kmdl.deep.deepcluster",
+    "reassign_empty_clusters": "kmdl.deep.deepcluster",
+    "sample_uniformly_over_clusters": "kmdl.deep.deepcluster",
+    "KMeansProbe": "kmdl.deep.probe",
+    "embed_with": "kmdl.deep.probe",
+    "RecommendedClustering": "kmdl.deep.recommended",
+    "select_confident": "kmdl.deep.recommended",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
