@@ -115,7 +115,7 @@ html_theme_options = {
 }
 # The theme's mode script logs an error on a first visit unless a mode is set.
 html_context = {"default_mode": "auto"}
-html_css_files = ["kmdl-a11y.css"]
+html_css_files = ["kmdl-a11y.css", "kmdl-outputs.css"]
 # Sphinx 9's Chinese search loads jieba's own dictionary again as a user
 # dictionary by default, which takes several seconds on every build, even one
 # with nothing to write. jieba already segments with that dictionary.

@@ -120,6 +120,8 @@ class BenchmarkMethod:
 
 
 #: Methods in the order of the table.
+#:
+#: :meta hide-value:
 BENCHMARK_METHODS = {
     "kmeans-pixels": BenchmarkMethod("K-means on pixels", make_kmeans_pixels, "flat"),
     "spectral": BenchmarkMethod("Spectral clustering (10-NN graph)", make_spectral, "flat"),

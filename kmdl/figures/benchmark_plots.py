@@ -10,6 +10,8 @@ from kmdl.figures.languages import check_language
 from kmdl.figures.languages import words as _words
 
 #: Words of the figures by language.
+#:
+#: :meta hide-value:
 TEXT = {
     "en": {
         "acc_axis": "ACC (mean over seeds, with the standard deviation when there are several)",
@@ -24,6 +26,8 @@ TEXT = {
 }
 
 #: Names of the benchmark's methods by language, keyed by method name; English uses each row's label.
+#:
+#: :meta hide-value:
 METHOD_NAMES = {
     "zh_CN": {
         "kmeans-pixels": "像素上的 K-means",

@@ -15,6 +15,8 @@ from kmdl.figures.languages import words as _words
 from kmdl.metrics import clustering_accuracy, match_clusters
 
 #: Words of the figures by language.
+#:
+#: :meta hide-value:
 TEXT = {
     "en": {
         "samples_title": "Sample images per cluster",
@@ -227,6 +229,8 @@ def _scale_colours_from_zero(display):
 
 
 #: Chinese for the data set and method names that the site's pages pass.
+#:
+#: :meta hide-value:
 NAMES = {
     "zh_CN": {
         "moons": "双月形",

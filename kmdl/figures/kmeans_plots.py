@@ -22,6 +22,8 @@ CLUSTER_COLOURS = plt.get_cmap("tab10").colors
 
 #: Axis labels by language, and (under "names") Chinese for the English run,
 #: setting and metric names that the site's pages pass.
+#:
+#: :meta hide-value:
 TEXT = {
     "en": {"pc1": "PC 1", "pc2": "PC 2", "iteration": "iteration", "inertia": "inertia"},
     "zh_CN": {"pc1": "主成分 1", "pc2": "主成分 2", "iteration": "迭代次数", "inertia": "惯性"},

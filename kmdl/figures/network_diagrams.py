@@ -29,6 +29,8 @@ KERNEL_COLOUR = "#d62728"
 HIDDEN_COLOUR = "#1f77b4"
 
 #: Words of the CNN diagram by language. Fields in braces come from the layer's config.
+#:
+#: :meta hide-value:
 CNN_TEXT = {
     "en": {
         "input": "input image",
@@ -55,6 +57,8 @@ CNN_TEXT = {
 }
 
 #: Words of the recurrent cell diagrams by language.
+#:
+#: :meta hide-value:
 RNN_TEXT = {
     "en": {
         "rnn_title": "Plain RNN cell",

@@ -20,6 +20,8 @@ LSTM_BLOCKS = ("input_gate", "forget_gate", "candidate", "output_gate")
 LSTM_TRACE_KEYS = LSTM_BLOCKS + ("cell_state", "hidden_state")
 
 #: Words of the plots by language.
+#:
+#: :meta hide-value:
 TEXT = {
     "en": {
         "input": "input",
@@ -55,6 +57,8 @@ TEXT = {
     },
 }
 #: Chinese for the Keras metric names that label the training curves.
+#:
+#: :meta hide-value:
 METRIC_NAMES = {"zh_CN": {"loss": "损失", "accuracy": "准确率", "val_loss": "验证损失", "val_accuracy": "验证准确率"}}
 
 
@@ -299,16 +303,19 @@ def plot_lstm_trace(
                 f"{pixels.shape[0]} rows. Trace the rows of this image."
             )
 
-    fig, axes = plt.subplots(
-        1,
-        len(keys) + 1,
-        figsize=(1.2 + 2.4 * len(keys), 2.8),
-        width_ratios=[0.5] + [1.0] * len(keys),
-        layout="constrained",
+    # Three panels a row, so that the figure keeps a readable height at the
+    # width of a page's text column.
+    n_columns = 3
+    n_rows = -(-(len(keys) + 1) // n_columns)
+    fig, grid = plt.subplots(
+        n_rows, n_columns, figsize=(7.5, 2.7 * n_rows), layout="constrained", squeeze=False
     )
+    axes = grid.ravel()
+    for ax in axes[len(keys) + 1:]:
+        ax.set_axis_off()
     axes[0].imshow(pixels, cmap="gray_r", interpolation="nearest")
-    axes[0].set_title(text["input_rows"], fontsize=9)
-    axes[0].set_yticks(range(pixels.shape[0]), [f"t={step + 1}" for step in range(pixels.shape[0])], fontsize=7)
+    axes[0].set_title(text["input_rows"], fontsize=10)
+    axes[0].set_yticks(range(pixels.shape[0]), [f"t={step + 1}" for step in range(pixels.shape[0])], fontsize=9)
     axes[0].set_xticks([])
     for ax, key in zip(axes[1:], keys):
         values = np.asarray(trace[key])
@@ -318,8 +325,8 @@ def plot_lstm_trace(
             bound = float(np.abs(values).max()) or 1.0
             limits = {"cmap": "RdBu_r", "vmin": -bound, "vmax": bound}
         artist = ax.imshow(values, aspect="auto", interpolation="nearest", **limits)
-        ax.set_title(text.get(key, key.replace("_", " ")), fontsize=9)
-        ax.set_xlabel(text["unit"], fontsize=8)
+        ax.set_title(text.get(key, key.replace("_", " ")), fontsize=10)
+        ax.set_xlabel(text["unit"], fontsize=9)
         ax.set_yticks([])
         fig.colorbar(artist, ax=ax, fraction=0.08, pad=0.02)
     return fig

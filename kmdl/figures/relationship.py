@@ -12,6 +12,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from kmdl.figures.languages import words as _words
 
 #: English words drawn on the diagram, by key. Pass a dict with some of these keys to replace them.
+#:
+#: :meta hide-value:
 DEFAULT_TEXT = {
     "kmeans": "K-means",
     "network": "deep network",
@@ -22,6 +24,8 @@ DEFAULT_TEXT = {
 }
 
 #: Words drawn on the diagram, by language and key.
+#:
+#: :meta hide-value:
 TEXT = {
     "en": DEFAULT_TEXT,
     "zh_CN": {
