@@ -31,9 +31,9 @@ TRANSLATIONS = ["zh_CN"]
 # Processes per sphinx-build. MyST-NB executes a page while Sphinx reads it, so
 # with KMDL_SPHINX_JOBS=auto (one per CPU) several pages execute at once, and
 # docs/_ext/kmdl_parallel.py shares the slow pages out evenly. The default is
-# one process. On two cores the pages' own code already keeps both busy: in one
-# measurement two processes saved about 6 % of a clean build, and the page
-# running alongside made t-SNE on the results page take 24 s instead of 3 s.
+# one process, because the pages' own code already keeps two cores busy. In one
+# measurement two processes saved about 6 % of a clean build. The page running
+# alongside also made t-SNE on the results page take 24 s instead of 3 s.
 SPHINX_JOBS = os.environ.get("KMDL_SPHINX_JOBS", "1")
 nox.options.sessions = ["tests", "docs"]
 nox.options.reuse_existing_virtualenvs = True
