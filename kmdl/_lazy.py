@@ -9,7 +9,8 @@ def lazy_exports(package, exports):
     Parameters
     ----------
     package : str
-        Name of the package, for the error message.
+        Name of the package. Each name is stored in its namespace once loaded,
+        and the error for an unknown name gives it.
     exports : dict of str to str
         Public name to the module that defines it.
 

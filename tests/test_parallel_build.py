@@ -40,7 +40,7 @@ def test_same_pages_once_each():
 
 
 @pytest.mark.parametrize("n_runs", [2, 3, 4])
-def test_slowest_run_is_shorter_than_in_sorted_order(n_runs):
+def test_beats_alphabetical_order(n_runs):
     balanced = max(run_seconds(parallel.balanced_order(PAGES, SECONDS, n_runs), n_runs))
     alphabetical = max(run_seconds(PAGES, n_runs))
     assert balanced < alphabetical
@@ -59,7 +59,7 @@ def test_remainder_run_and_unknown_pages():
     assert [len(run) for run in sphinx_runs(order, 3)] == [2, 2, 2, 1]
 
 
-def test_no_better_split_exists_for_small_cases():
+def test_small_case_split_is_optimal():
     seconds = {"a": 9, "b": 7, "c": 5, "d": 3, "e": 2, "f": 1}
     order = parallel.balanced_order(sorted(seconds), seconds, 2)
     best = min(
@@ -85,7 +85,7 @@ print("page {index} ran")
 """
 
 
-def test_clean_parallel_build_executes_every_page(tmp_path):
+def test_clean_parallel_build(tmp_path):
     """Two processes read and execute the pages from an empty cache, and a rebuild reuses it."""
     pytest.importorskip("myst_nb", reason="the docs extras (myst-nb) are not installed")
     src, cache = tmp_path / "src", tmp_path / "cache"
