@@ -28,13 +28,12 @@ SITE = DOCS_BUILD / "html"
 # English first: it executes the pages, and the later builds reuse its outputs.
 SITE_LANGUAGES = ["en", "zh_CN"]
 TRANSLATIONS = ["zh_CN"]
-# Processes per sphinx-build. MyST-NB executes a page while Sphinx reads it, so
-# with KMDL_SPHINX_JOBS=auto (one per CPU) several pages execute at once, and
-# docs/_ext/kmdl_parallel.py shares the slow pages out evenly. The default is
-# one process, because the pages' own code already keeps two cores busy. In one
-# measurement two processes saved about 6 % of a clean build. The page running
-# alongside also made t-SNE on the results page take 24 s instead of 3 s.
-SPHINX_JOBS = os.environ.get("KMDL_SPHINX_JOBS", "1")
+# Processes per sphinx-build, one per CPU by default. MyST-NB executes a page
+# while Sphinx reads it, so several pages execute at once.
+# docs/_ext/kmdl_parallel.py shares the slow pages out evenly and limits each
+# page to its share of the CPU threads. KMDL_SPHINX_JOBS=1 builds in one
+# process, with every core for each page.
+SPHINX_JOBS = os.environ.get("KMDL_SPHINX_JOBS", "auto")
 nox.options.sessions = ["tests", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # The same number of processes as ``nox -s docs``.
-SPHINX_JOBS = os.environ.get("KMDL_SPHINX_JOBS", "1")
+SPHINX_JOBS = os.environ.get("KMDL_SPHINX_JOBS", "auto")
 DEFAULT_OUTPUT = ROOT / "docs" / "_data" / "build-times.json"
 
 # Targets for a 2-core machine, shown next to the figures.
@@ -178,7 +178,8 @@ def main(argv=None):
         "commit": commit,
         "machine": {
             "cpu_count": os.cpu_count(),
-            "sphinx_jobs": SPHINX_JOBS,
+            # Sphinx turns "auto" into the CPU count.
+            "sphinx_jobs": os.cpu_count() if SPHINX_JOBS == "auto" else int(SPHINX_JOBS),
             "cpu_model": cpu_model(),
             "load_average_at_start": load_average,
             "python": platform.python_version(),

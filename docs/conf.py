@@ -64,23 +64,24 @@ nb_mime_priority_overrides = [("gettext", "image/png", 5)]
 # that import it again. Data files that pages read go in kmdl_cache_key_files.
 kmdl_cache_key_packages = ["kmdl"]
 # Rough execution time of each page in seconds, from the execution table of a
-# clean build on two cores (docs/build-times.md). docs/_ext/kmdl_parallel.py
+# clean parallel build on two cores, with one thread per page
+# (docs/build-times.md). docs/_ext/kmdl_parallel.py
 # uses it to give each process of a parallel build a similar share. A page not
 # listed counts as instant. Only the build time depends on these numbers.
 kmdl_page_seconds = {
-    "results": 146,
-    "relationships/pseudo-labels": 63,
-    "relationships/initialisation": 42,
-    "cnn": 22,
-    "own-images": 18,
-    "relationships/evaluation": 18,
-    "differences": 14,
-    "rnn": 14,
-    "background": 10,
-    "code-example": 9,
-    "index": 8,
-    "kmeans": 5,
-    "terminology": 5,
+    "results": 275,
+    "relationships/pseudo-labels": 95,
+    "relationships/initialisation": 62,
+    "cnn": 35,
+    "relationships/evaluation": 25,
+    "rnn": 22,
+    "own-images": 21,
+    "background": 21,
+    "differences": 20,
+    "code-example": 14,
+    "terminology": 10,
+    "index": 9,
+    "kmeans": 8,
 }
 
 # --- Python API -------------------------------------------------------------
