@@ -3,11 +3,13 @@
 import json
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
+from sklearn.cluster import KMeans
 
-from kmdl.deep import RecommendedClustering, select_confident
+from kmdl.deep import RecommendedClustering, benchmark, select_confident
 from kmdl.deep._base import prepare_input
 from kmdl.deep.benchmark import format_html_table, format_table, run_benchmark, stratified_subset, summarise
 from kmdl.metrics import clustering_accuracy
@@ -182,6 +184,41 @@ def test_importing_kmdl_deep_loads_no_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
 
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_dec_rows_grouped_for_pretraining():
+    groups = benchmark.group_by_pretraining(list(benchmark.BENCHMARK_METHODS))
+    assert ["dec-kmeans-init", "dec-random-init"] in groups
+    assert all(len(group) == 1 for group in groups if "dec-kmeans-init" not in group)
+    # Only neighbours share a process.
+    apart = benchmark.group_by_pretraining(["dec-kmeans-init", "kmeans-pixels", "dec-random-init"])
+    assert apart == [["dec-kmeans-init"], ["kmeans-pixels"], ["dec-random-init"]]
+
+
+def test_pretraining_shared_and_timed(monkeypatch):
+    calls = []
+
+    def pretrain(X, seed):
+        calls.append(seed)
+        time.sleep(0.2)
+        return seed
+
+    def factory(n_clusters, seed, pretrained=None):
+        # The pretrained "model" is the seed it was trained with.
+        assert pretrained == seed
+        return KMeans(n_clusters=n_clusters, n_init=1, random_state=seed)
+
+    methods = {
+        "first": benchmark.BenchmarkMethod("first", factory, "flat", pretrain),
+        "second": benchmark.BenchmarkMethod("second", factory, "flat", pretrain),
+    }
+    monkeypatch.setattr(benchmark, "BENCHMARK_METHODS", methods)
+    runs, summary = run_benchmark("digits", seeds=[0, 1], max_samples=200, isolate=False)
+
+    assert calls == [0, 1]
+    assert len(runs) == 4
+    assert all(run["seconds"] >= 0.2 for run in runs)
+    assert [row["method"] for row in summary] == ["first", "second"]
 
 
 def test_benchmark_rejects_unknown_method():
