@@ -28,6 +28,8 @@ extensions = [
     "kmdl_cache_key",
     "kmdl_launch",
     "kmdl_zh_search",
+    # Stops "shape" in "ndarray of shape (n, d)" from linking to an unrelated attribute.
+    "kmdl_type_links",
     # Shares the pages out evenly between the processes of a parallel build (-j).
     "kmdl_parallel",
     # MathJax served from the site itself: no page loads anything from another host.

@@ -153,3 +153,18 @@ def test_root_index_links_resolve():
     assert (root / "index.html").is_file(), "the two-language site has no root index.html"
     broken = broken_links(root / "index.html", root)
     assert not broken, f"broken links on the root index.html:\n{sitemap.describe(broken)}"
+
+
+def test_type_words_not_linked(language):
+    """The words of a docstring's type ("ndarray of shape (n, d)") link to no attribute of another class."""
+    api = language.path / "api.html"
+    if not api.is_file():
+        pytest.skip(f"no API page in {language.label}")
+    words = {"shape", "of", "ndarray", "int", "float", "str", "bool"}
+    linked = [
+        f"{link.get_text()} -> {link.get('href')}"
+        for field_list in parse(api).select("dl.field-list")
+        for link in field_list.select("a.reference")
+        if link.get_text().strip() in words
+    ]
+    assert not linked, f"type words linked on {language.label}/api.html:\n{sitemap.describe(linked)}"
