@@ -311,7 +311,8 @@ def draw_cnn_diagram(boxes, kernel_size=3, image=None, ax=None, gap=1.1, scale=0
             _draw_image(ax, image, extent, y_centre)
         left, right, top = extent
         centre = (left + right) / 2
-        ax.text(centre, -2.0, layer_title(box, language), ha="center", va="top", fontsize=12, linespacing=1.3)
+        # The titles start low enough to leave a line for the kernel label under the input.
+        ax.text(centre, -2.45, layer_title(box, language), ha="center", va="top", fontsize=12, linespacing=1.3)
         ax.text(centre, top + 0.15, format_shape(box.shape), ha="center", va="bottom", fontsize=13, weight="bold")
         slot_left += slot
 
@@ -412,16 +413,16 @@ def _draw_kernel_window(ax, input_extent, output_extent, input_side, output_side
             linewidth=0.8,
             zorder=5,
         )
+    # Under the input rather than under the window, so that it hides none of the image.
     ax.text(
-        window_left + window / 2,
-        window_top - window - 0.05,
+        (input_extent[0] + input_extent[1]) / 2,
+        y_centre - input_span / 2 - 0.08,
         label,
         ha="center",
         va="top",
         fontsize=11,
         color=KERNEL_COLOUR,
         weight="bold",
-        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0},
         zorder=6,
     )
 
