@@ -71,7 +71,7 @@ kmdl_cache_key_packages = ["kmdl"]
 # uses it to give each process of a parallel build a similar share. A page not
 # listed counts as instant. Only the build time depends on these numbers.
 kmdl_page_seconds = {
-    "results": 275,
+    "results": 225,
     "relationships/pseudo-labels": 95,
     "relationships/initialisation": 62,
     "cnn": 35,
