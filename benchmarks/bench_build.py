@@ -138,11 +138,29 @@ def git_commit():
     return result.stdout.strip() or None
 
 
+def page_seconds(cache, docs):
+    """Return the execution time of each page in the jupyter-cache, in seconds, by page name.
+
+    The names are paths below ``docs`` without the suffix, as Sphinx names
+    pages and as ``kmdl_page_seconds`` in docs/conf.py lists them.
+    """
+    from jupyter_cache import get_cache
+
+    seconds = {}
+    for record in get_cache(str(cache)).list_cache_records():
+        path = Path(record.uri)
+        if docs in path.parents:
+            name = path.relative_to(docs).with_suffix("").as_posix()
+            seconds[name] = round(record.data.get("execution_seconds", 0.0), 1)
+    return dict(sorted(seconds.items(), key=lambda item: -item[1]))
+
+
 def measure(workdir, languages):
     """Run the clean, no-change and warm-cache builds in ``workdir``; return their figures."""
     cache = workdir / "jupyter_cache"
     print(f"clean build of {', '.join(languages)} ...", flush=True)
     clean = build_all(languages, workdir, cache)
+    clean["page_seconds"] = page_seconds(cache, workdir / "source" / "docs")
     print(f"  {clean['total_seconds']} s", flush=True)
 
     print("rebuild with nothing changed ...", flush=True)

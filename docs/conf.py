@@ -65,9 +65,9 @@ nb_mime_priority_overrides = [("gettext", "image/png", 5)]
 # of these packages to each page's cache key, so a change to kmdl runs the pages
 # that import it again. Data files that pages read go in kmdl_cache_key_files.
 kmdl_cache_key_packages = ["kmdl"]
-# Rough execution time of each page in seconds, from the execution table of a
-# clean parallel build on two cores, with one thread per page
-# (docs/build-times.md). docs/_ext/kmdl_parallel.py
+# Rough execution time of each page in seconds, from "page_seconds" of a clean
+# parallel build on two cores, one thread per page, in
+# docs/_data/build-times.json. docs/_ext/kmdl_parallel.py
 # uses it to give each process of a parallel build a similar share. A page not
 # listed counts as instant. Only the build time depends on these numbers.
 kmdl_page_seconds = {
