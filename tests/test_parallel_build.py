@@ -62,9 +62,22 @@ def test_remainder_run_and_unknown_pages():
 
 @pytest.mark.parametrize(("n_processes", "n_cpus", "threads"), [(2, 2, "1"), (2, 8, "4"), (3, 8, "2"), (4, 2, "1"), (2, None, "1")])
 def test_thread_share(n_processes, n_cpus, threads):
-    environment = parallel.thread_environment(n_processes, n_cpus)
+    environment = parallel.thread_environment(n_processes, n_cpus, {})
     assert {environment[name] for name in parallel.THREAD_VARIABLES} == {threads}
     assert environment[parallel.PROCESSES_VARIABLE] == str(n_processes)
+
+
+def test_preset_thread_count_used_for_all():
+    environment = parallel.thread_environment(2, 2, {"OMP_NUM_THREADS": "3", "PATH": "/bin"})
+    assert "OMP_NUM_THREADS" not in environment
+    assert environment["OPENBLAS_NUM_THREADS"] == "3"
+    assert environment["TF_NUM_INTRAOP_THREADS"] == "3"
+
+
+def test_preset_variables_not_overwritten():
+    preset = {name: "2" for name in parallel.THREAD_VARIABLES}
+    preset[parallel.PROCESSES_VARIABLE] = "5"
+    assert parallel.thread_environment(2, 2, preset) == {}
 
 
 def test_small_case_split_is_optimal():
@@ -123,5 +136,12 @@ def test_clean_parallel_build(tmp_path):
     threads = os.environ.get("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // 2)))
     for index, name in enumerate(names):
         assert f"page {index} ran with {threads} OpenMP threads" in (tmp_path / "html" / f"{name}.html").read_text()
+
+    # One changed page executes alone, so it keeps every thread.
+    (src / "page0.md").write_text(PAGE.format(index=0).replace("ran with", "ran again with"))
+    log = build(tmp_path / "html")
+    assert len(re.findall(r"Executed notebook", log)) == 1
+    threads = os.environ.get("OMP_NUM_THREADS", "None")
+    assert f"page 0 ran again with {threads} OpenMP threads" in (tmp_path / "html" / "page0.html").read_text()
     # A fresh output folder with the same cache executes nothing.
     assert "Executed notebook" not in build(tmp_path / "html-again")

@@ -15,12 +15,13 @@ On a clean build the processes would also race to create the jupyter-cache
 database, and one fails with "table settings already exists". The database is
 therefore created once, in the main process, before the pages are read.
 
-Each page's kernel also gets an equal share of the CPU threads: with N
-processes on C cores, OpenMP, BLAS, Numba and TensorFlow use C // N threads
-(at least one). Without the limit, every page starts one thread per core, and
-the threads of two pages wait for each other. On a 2-core machine that was
-busy with one other program, t-SNE took 48 s with two threads and 9 s with
-one. A value that is already set in the environment is kept.
+Each page's kernel also gets an equal share of the CPU threads: when N pages
+can execute at once on C cores, OpenMP, BLAS, Numba and TensorFlow use C // N
+threads (at least one). Without the limit, every page starts one thread per
+core, and the threads of two pages wait for each other: in a two-process
+build on two cores, t-SNE on the results page took 24 s instead of 3 s. When
+the user has set one of the variables, its value is used for all of them. The
+variables are removed again when the build ends.
 """
 
 import heapq
@@ -73,30 +74,36 @@ def balanced_order(docnames, seconds, n_runs):
     return [name for run in runs for name in run]
 
 
-def thread_environment(n_processes, n_cpus):
-    """Return the environment variables that share ``n_cpus`` threads among ``n_processes`` pages.
+def thread_environment(n_processes, n_cpus, environ):
+    """Return the variables to add to ``environ`` so that ``n_processes`` pages share ``n_cpus`` threads.
 
     Parameters
     ----------
     n_processes : int
-        Pages executed at once.
+        Pages that can execute at once.
     n_cpus : int or None
         CPU count, None when unknown (then one thread each).
+    environ : mapping
+        The current environment. Variables it sets are not returned, and
+        the first of :data:`THREAD_VARIABLES` that it sets gives the
+        thread count of the others.
 
     Returns
     -------
     dict of str to str
     """
-    threads = max(1, (n_cpus or 1) // max(1, n_processes))
-    return {**{name: str(threads) for name in THREAD_VARIABLES}, PROCESSES_VARIABLE: str(n_processes)}
+    preset = [environ[name] for name in THREAD_VARIABLES if environ.get(name)]
+    threads = preset[0] if preset else str(max(1, (n_cpus or 1) // max(1, n_processes)))
+    wanted = {**{name: threads for name in THREAD_VARIABLES}, PROCESSES_VARIABLE: str(n_processes)}
+    return {name: value for name, value in wanted.items() if not environ.get(name)}
 
 
 def _before_read(app, env, docnames):
-    if app.parallel <= 1 or not docnames:
+    # Sphinx reads in parallel in chunks of pages, one chunk per process, and
+    # there are never more chunks than pages.
+    n_processes = min(app.parallel, len(docnames))
+    if n_processes <= 1:
         return
-    # The kernels start in the reading processes, which inherit this environment.
-    for name, value in thread_environment(app.parallel, os.cpu_count()).items():
-        os.environ.setdefault(name, value)
     if app.config.nb_execution_mode == "cache" and app.config.nb_execution_cache_path:
         from jupyter_cache import get_cache
 
@@ -104,8 +111,20 @@ def _before_read(app, env, docnames):
         get_cache(app.config.nb_execution_cache_path).db
     docnames[:] = balanced_order(list(docnames), app.config.kmdl_page_seconds, app.parallel)
 
+    # The kernels start in the reading processes, which inherit this environment.
+    added = thread_environment(n_processes, os.cpu_count(), os.environ)
+    os.environ.update(added)
+    app.kmdl_thread_variables = list(added)
+
+
+def _remove_thread_variables(app, exception):
+    # A later build in the same process, such as a live preview's, starts clean.
+    for name in getattr(app, "kmdl_thread_variables", []):
+        os.environ.pop(name, None)
+
 
 def setup(app):
     app.add_config_value("kmdl_page_seconds", {}, "env", types=[dict])
     app.connect("env-before-read-docs", _before_read)
+    app.connect("build-finished", _remove_thread_variables)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
