@@ -12,6 +12,9 @@ built-in types of a type description. Such a name stays a link when it names
 a documented object exactly or in the current module or class. Capitalised
 names, such as ``Autoencoder``, keep the fuzzy step, because they are the
 package's classes.
+
+NOTE: only objects of this site count as exact. If intersphinx is added, a
+lowercase name such as ``int`` would lose its link to another project's docs.
 """
 
 from sphinx import addnodes
