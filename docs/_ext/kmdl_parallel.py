@@ -94,8 +94,8 @@ def thread_environment(n_processes, n_cpus, environ):
     """
     preset = [environ[name] for name in THREAD_VARIABLES if environ.get(name)]
     threads = preset[0] if preset else str(max(1, (n_cpus or 1) // max(1, n_processes)))
-    wanted = {**{name: threads for name in THREAD_VARIABLES}, PROCESSES_VARIABLE: str(n_processes)}
-    return {name: value for name, value in wanted.items() if not environ.get(name)}
+    variables = {**{name: threads for name in THREAD_VARIABLES}, PROCESSES_VARIABLE: str(n_processes)}
+    return {name: value for name, value in variables.items() if not environ.get(name)}
 
 
 def _before_read(app, env, docnames):
