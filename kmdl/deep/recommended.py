@@ -81,6 +81,7 @@ from kmdl.deep._base import (
     start_fit,
     warn_empty_clusters,
 )
+from kmdl.deep._numba_cache import cache_umap_compilation
 from kmdl.deep.contrastive import ContrastiveEncoder
 from kmdl.exceptions import DataError
 
@@ -283,6 +284,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
     def _embed(self, features, seed):
         import umap
 
+        cache_umap_compilation()
         n_samples = features.shape[0]
         n_neighbors = min(self.umap_neighbors, n_samples - 1)
         # UMAP's spectral initialisation solves for umap_components + 1
@@ -372,6 +374,8 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Return the UMAP embedding of each sample in X, shape (n, umap_components)."""
         features = self._join_features(fitted_input(self, X, "umap_"))
+        # A model loaded in a new process has not passed through _embed.
+        cache_umap_compilation()
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning)
             return self.umap_.transform(features)
