@@ -1,15 +1,19 @@
 """Make a parallel build (``sphinx-build -j N``) safe and evenly shared.
 
-Sphinx reads pages in parallel by cutting the sorted list of pages into N
-runs of equal length, one per process. MyST-NB executes a page while it is
-read, and the pages take very different times: the results page alone runs the
-whole benchmark. In alphabetical order most of the slow pages fall into the
-same run, so one process works while the other waits.
+Sphinx reads pages in parallel by cutting the sorted list of pages into
+chunks of equal length, one forked process per chunk. MyST-NB executes a
+page while it is read, and the pages take very different times: the results
+page alone runs the whole benchmark. With chunks of equal length, the chunk
+that contains the results page also contains several other pages, and it finishes
+long after the others.
 
-Before the pages are read, this extension deals them out by their expected
-execution time, ``kmdl_page_seconds`` in conf.py: slowest first, each to the
-run with the least time so far that still has room. The runs are then joined
-into the order Sphinx cuts. A serial build (no ``-j``) keeps Sphinx's order.
+This extension gives Sphinx one chunk per page instead, ordered so that the
+pages start slowest first by their expected execution time,
+``kmdl_page_seconds`` in conf.py. A process that finishes a page takes the
+slowest page still waiting, so while one process runs the results page, the
+others work through the rest of the site. The chunking applies to reading
+only; writing keeps Sphinx's own. A serial build (no ``-j``) keeps Sphinx's
+order.
 
 On a clean build the processes would also race to create the jupyter-cache
 database, and one fails with "table settings already exists". The database is
@@ -41,37 +45,44 @@ THREAD_VARIABLES = (
 PROCESSES_VARIABLE = "KMDL_BUILD_PROCESSES"
 
 
-def balanced_order(docnames, seconds, n_runs):
-    """Return ``docnames`` reordered so that equal-length runs have similar total time.
+def slowest_first(docnames, seconds):
+    """Return ``docnames`` sorted by expected time, slowest first.
 
     Parameters
     ----------
     docnames : list of str
     seconds : dict of str to float
         Expected time of each page. A page not listed counts as 0.
-    n_runs : int
-        Number of processes. Sphinx cuts runs of ``len(docnames) // n_runs``
-        pages (at least 1), and a remainder becomes one more run.
 
     Returns
     -------
     list of str
-        The same names, the runs one after another.
+        Pages with equal times keep their order in ``docnames``.
     """
-    size = max(1, len(docnames) // n_runs)
-    n_full = len(docnames) // size
-    runs = [[] for _ in range(n_full + (1 if len(docnames) % size else 0))]
-    capacity = [size] * n_full + [len(docnames) % size] * (len(runs) - n_full)
-    heap = [(0.0, index) for index in range(len(runs))]
-    heapq.heapify(heap)
-    # Slowest first. Ties keep the given order, so the result does not depend on dict order.
-    by_time = sorted(docnames, key=lambda name: -seconds.get(name, 0.0))
-    for name in by_time:
-        total, index = heapq.heappop(heap)
-        runs[index].append(name)
-        if len(runs[index]) < capacity[index]:
-            heapq.heappush(heap, (total + seconds.get(name, 0.0), index))
-    return [name for run in runs for name in run]
+    return sorted(docnames, key=lambda name: -seconds.get(name, 0.0))
+
+
+def start_in_order(order, n_processes):
+    """Return one-page chunks that Sphinx's ``ParallelTasks`` starts in ``order``.
+
+    ``ParallelTasks`` (sphinx/util/parallel.py, Sphinx 9) starts the first
+    ``n_processes`` tasks as they are added. The others wait, and each time a
+    process ends, the task added last among them starts. The waiting pages
+    are therefore added in reverse. tests/test_parallel_build.py checks this
+    against the installed Sphinx.
+
+    Parameters
+    ----------
+    order : list of str
+        Pages in the order they should start.
+    n_processes : int
+
+    Returns
+    -------
+    list of list of str
+    """
+    first, waiting = order[:n_processes], order[n_processes:]
+    return [[name] for name in first + waiting[::-1]]
 
 
 def thread_environment(n_processes, n_cpus, environ):
@@ -99,8 +110,7 @@ def thread_environment(n_processes, n_cpus, environ):
 
 
 def _before_read(app, env, docnames):
-    # Sphinx reads in parallel in chunks of pages, one chunk per process, and
-    # there are never more chunks than pages.
+    # No more pages execute at once than there are processes or pages.
     n_processes = min(app.parallel, len(docnames))
     if n_processes <= 1:
         return
@@ -109,7 +119,10 @@ def _before_read(app, env, docnames):
 
         # Opening the database creates its tables when they are missing.
         get_cache(app.config.nb_execution_cache_path).db
-    docnames[:] = balanced_order(list(docnames), app.config.kmdl_page_seconds, app.parallel)
+    docnames[:] = slowest_first(list(docnames), app.config.kmdl_page_seconds)
+    # Sphinx passes this same list to make_chunks when it reads in parallel.
+    _read_plan["docnames"] = docnames
+    _read_plan["chunks"] = start_in_order(list(docnames), n_processes)
 
     # The kernels start in the reading processes, which inherit this environment.
     added = thread_environment(n_processes, os.cpu_count(), os.environ)
@@ -123,7 +136,30 @@ def _remove_thread_variables(app, exception):
         os.environ.pop(name, None)
 
 
+#: The list of pages this build is about to read, and its chunks.
+_read_plan = {"docnames": None, "chunks": None}
+
+#: Sphinx's make_chunks, which the extension calls for every other list.
+_sphinx_make_chunks = None
+
+
+def _make_chunks(arguments, nproc, *args, **kwargs):
+    """Return the planned chunks for the pages being read, else Sphinx's own chunks."""
+    if arguments is _read_plan["docnames"]:
+        chunks = _read_plan["chunks"]
+        _read_plan.update(docnames=None, chunks=None)
+        return chunks
+    return _sphinx_make_chunks(arguments, nproc, *args, **kwargs)
+
+
 def setup(app):
+    global _sphinx_make_chunks
+    import sphinx.builders
+
+    # Sphinx's builders call make_chunks through their module's namespace.
+    if sphinx.builders.make_chunks is not _make_chunks:
+        _sphinx_make_chunks = sphinx.builders.make_chunks
+        sphinx.builders.make_chunks = _make_chunks
     app.add_config_value("kmdl_page_seconds", {}, "env", types=[dict])
     app.connect("env-before-read-docs", _before_read)
     app.connect("build-finished", _remove_thread_variables)
