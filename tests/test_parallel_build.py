@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -68,27 +69,49 @@ def test_finishes_sooner_than_equal_chunks(n_processes):
     )
 
 
-def record_start(name_and_log):
-    name, log, seconds = name_and_log
-    with open(log, "a", encoding="utf-8") as handle:
-        handle.write(name + "\n")
-    time.sleep(seconds)
+def read_slowly(chunk):
+    """Stand in for reading a page. A real page takes seconds, so none ends while Sphinx adds the others."""
+    time.sleep(0.5)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="Sphinx reads in parallel only where it can fork")
-def test_sphinx_starts_pages_in_planned_order(tmp_path):
-    """Sphinx's own ParallelTasks runs the chunks in the order the extension planned."""
+def test_sphinx_starts_pages_in_planned_order(monkeypatch):
+    """Sphinx's own ParallelTasks starts the chunks in the order the extension planned."""
+    import multiprocessing.context
+
     from sphinx.util.parallel import ParallelTasks
 
-    seconds = {"a": 0.8, "b": 0.6, "c": 0.4, "d": 0.3, "e": 0.2, "f": 0.1}
+    started = []
+    start = multiprocessing.context.ForkProcess.start
+
+    def record_start(process):
+        # ParallelTasks runs each task as Process(target, args=(pipe, function, chunk)).
+        started.append(process._args[2][0])
+        start(process)
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", record_start)
+    seconds = {"a": 6, "b": 5, "c": 4, "d": 3, "e": 2, "f": 1}
     order = parallel.slowest_first(sorted(seconds), seconds)
-    log = tmp_path / "started.txt"
     tasks = ParallelTasks(2)
-    for (name,) in parallel.start_in_order(order, 2):
-        tasks.add_task(record_start, (name, str(log), seconds[name]))
+    for chunk in parallel.start_in_order(order, 2):
+        tasks.add_task(read_slowly, chunk)
     tasks.join()
 
-    assert log.read_text().split() == order
+    assert started == order
+
+
+def fake_app(parallel_jobs, safe_flags):
+    extensions = {f"ext{index}": SimpleNamespace(parallel_read_safe=flag) for index, flag in enumerate(safe_flags)}
+    return SimpleNamespace(parallel=parallel_jobs, extensions=extensions)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="Sphinx reads in parallel only where it can fork")
+def test_parallel_read_needs_safe_extensions():
+    assert parallel.reads_in_parallel(fake_app(2, [True, True]))
+    # Sphinx reads serially when an extension does not declare itself safe.
+    assert not parallel.reads_in_parallel(fake_app(2, [True, None]))
+    assert not parallel.reads_in_parallel(fake_app(2, [False]))
+    assert not parallel.reads_in_parallel(fake_app(1, [True]))
 
 
 @pytest.mark.parametrize(("n_processes", "n_cpus", "threads"), [(2, 2, "1"), (2, 8, "4"), (3, 8, "2"), (4, 2, "1"), (2, None, "1")])
@@ -139,7 +162,17 @@ def test_clean_parallel_build(tmp_path):
         'extensions = ["myst_nb", "kmdl_parallel"]\nexclude_patterns = ["_build"]\n'
         f'nb_execution_mode = "cache"\nnb_execution_cache_path = {str(cache)!r}\n'
         "nb_execution_raise_on_error = True\n"
-        'kmdl_page_seconds = {"page5": 10, "page4": 5}\n'
+        'kmdl_page_seconds = {"page5": 10, "page4": 5, "page3": 2}\n'
+        # Log every chunk that Sphinx hands to its processes, reading and writing.
+        "import sphinx.util.parallel as _parallel\n"
+        "_add_task = _parallel.ParallelTasks.add_task\n"
+        "def _logged_add_task(self, function, chunk=None, result=None):\n"
+        "    phase = 'read' if isinstance(chunk[0], str) else 'write'\n"
+        "    names = [item if phase == 'read' else item[0] for item in chunk]\n"
+        f"    with open({str(tmp_path / 'chunks.txt')!r}, 'a') as log:\n"
+        "        log.write(phase + ' ' + ' '.join(names) + '\\n')\n"
+        "    return _add_task(self, function, chunk, result)\n"
+        "_parallel.ParallelTasks.add_task = _logged_add_task\n"
     )
     (src / "index.md").write_text("# Index\n\n```{toctree}\n" + "\n".join(names) + "\n```\n")
     for index, name in enumerate(names):
@@ -153,6 +186,12 @@ def test_clean_parallel_build(tmp_path):
 
     log = build(tmp_path / "html")
     assert len(re.findall(r"Executed notebook", log)) == len(names)
+    chunks = [line.split() for line in (tmp_path / "chunks.txt").read_text().splitlines()]
+    reading = [chunk[1:] for chunk in chunks if chunk[0] == "read"]
+    # One page per chunk: the two slowest first, then the rest for ParallelTasks to start slowest first.
+    assert reading == [["page5"], ["page4"], ["page2"], ["page1"], ["page0"], ["index"], ["page3"]]
+    # Writing keeps Sphinx's own chunks of several pages.
+    assert any(len(chunk) > 2 for chunk in chunks if chunk[0] == "write")
     threads = os.environ.get("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // 2)))
     for index, name in enumerate(names):
         assert f"page {index} ran with {threads} OpenMP threads" in (tmp_path / "html" / f"{name}.html").read_text()

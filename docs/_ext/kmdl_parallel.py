@@ -28,7 +28,6 @@ the user has set one of the variables, its value is used for all of them. The
 variables are removed again when the build ends.
 """
 
-import heapq
 import os
 
 #: Environment variables that set the number of threads of the pages' libraries.
@@ -109,10 +108,24 @@ def thread_environment(n_processes, n_cpus, environ):
     return {name: value for name, value in variables.items() if not environ.get(name)}
 
 
+def reads_in_parallel(app):
+    """Return whether Sphinx will read this build's pages in parallel.
+
+    Sphinx reads serially, even with ``-j N``, when it cannot fork or when an
+    extension is not marked safe for parallel reading (unmarked counts as not
+    safe).
+    """
+    from sphinx.util.parallel import parallel_available
+
+    extensions_safe = all(extension.parallel_read_safe for extension in app.extensions.values())
+    return parallel_available and app.parallel > 1 and extensions_safe
+
+
 def _before_read(app, env, docnames):
+    _read_plan.update(docnames=None, seconds=None)
     # No more pages execute at once than there are processes or pages.
     n_processes = min(app.parallel, len(docnames))
-    if n_processes <= 1:
+    if n_processes <= 1 or not reads_in_parallel(app):
         return
     if app.config.nb_execution_mode == "cache" and app.config.nb_execution_cache_path:
         from jupyter_cache import get_cache
@@ -121,8 +134,8 @@ def _before_read(app, env, docnames):
         get_cache(app.config.nb_execution_cache_path).db
     docnames[:] = slowest_first(list(docnames), app.config.kmdl_page_seconds)
     # Sphinx passes this same list to make_chunks when it reads in parallel.
-    _read_plan["docnames"] = docnames
-    _read_plan["chunks"] = start_in_order(list(docnames), n_processes)
+    # The chunks are cut there, after every handler of this event has run.
+    _read_plan.update(docnames=docnames, seconds=app.config.kmdl_page_seconds)
 
     # The kernels start in the reading processes, which inherit this environment.
     added = thread_environment(n_processes, os.cpu_count(), os.environ)
@@ -134,21 +147,22 @@ def _remove_thread_variables(app, exception):
     # A later build in the same process, such as a live preview's, starts clean.
     for name in getattr(app, "kmdl_thread_variables", []):
         os.environ.pop(name, None)
+    _read_plan.update(docnames=None, seconds=None)
 
 
-#: The list of pages this build is about to read, and its chunks.
-_read_plan = {"docnames": None, "chunks": None}
+#: The list of pages this build is about to read, and their expected times.
+_read_plan = {"docnames": None, "seconds": None}
 
 #: Sphinx's make_chunks, which the extension calls for every other list.
 _sphinx_make_chunks = None
 
 
 def _make_chunks(arguments, nproc, *args, **kwargs):
-    """Return the planned chunks for the pages being read, else Sphinx's own chunks."""
+    """Return one-page chunks, slowest first, for the pages being read, else Sphinx's own chunks."""
     if arguments is _read_plan["docnames"]:
-        chunks = _read_plan["chunks"]
-        _read_plan.update(docnames=None, chunks=None)
-        return chunks
+        order = slowest_first(list(arguments), _read_plan["seconds"])
+        _read_plan.update(docnames=None, seconds=None)
+        return start_in_order(order, nproc)
     return _sphinx_make_chunks(arguments, nproc, *args, **kwargs)
 
 
