@@ -7,11 +7,12 @@ about 10 s of a 17 s ``fit`` and about 4 s of the first ``transform``. The
 site builds each page, and the benchmark each method, in a process of its
 own, so the cost came back every time.
 
-Numba can store the compiled code the way Python stores bytecode: in the
-module's ``__pycache__`` folder, or under ``NUMBA_CACHE_DIR`` when that
-variable is set or the folder is read-only. The cache is keyed on the source
-file and the CPU, so a changed UMAP or another machine compiles afresh.
-Turning it on changes no result: the embedding is the same.
+Numba can store the compiled code on disk the way Python stores bytecode:
+under ``NUMBA_CACHE_DIR`` when that variable names a usable folder, else in
+the module's ``__pycache__`` folder, else, when that is read-only, in the
+user's cache folder. The cache is keyed on the source file and the CPU, so a
+changed UMAP or another machine compiles afresh. Turning it on changes no
+result: the embedding is the same.
 """
 
 import functools
@@ -28,18 +29,20 @@ def cache_umap_compilation():
     Returns
     -------
     int
-        How many compiled functions of UMAP now use the disk cache.
+        How many of UMAP's Numba functions now use the disk cache.
     """
     import umap  # noqa: F401  (loads umap.umap_, umap.layouts, umap.utils and the others)
     from numba.core.dispatcher import Dispatcher
 
-    changed = 0
+    dispatchers = {}
     # A copy, because another thread may import a module meanwhile.
     for name, module in list(sys.modules.items()):
         if module is None or not (name == "umap" or name.startswith("umap.")):
             continue
         for value in list(vars(module).values()):
+            # A function imported into several modules is counted once.
             if isinstance(value, Dispatcher):
-                value.enable_caching()
-                changed += 1
-    return changed
+                dispatchers[id(value)] = value
+    for dispatcher in dispatchers.values():
+        dispatcher.enable_caching()
+    return len(dispatchers)
