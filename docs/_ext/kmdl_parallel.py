@@ -1,7 +1,8 @@
 """Make a parallel build (``sphinx-build -j N``) safe and evenly shared.
 
 Sphinx reads pages in parallel by cutting the sorted list of pages into
-chunks of equal length, one forked process per chunk. MyST-NB executes a
+chunks of about equal length (one per process for a site of this size), and
+forks a process per chunk. MyST-NB executes a
 page while it is read, and the pages take very different times: the results
 page alone runs the whole benchmark. With chunks of equal length, the chunk
 that contains the results page also contains several other pages, and it finishes

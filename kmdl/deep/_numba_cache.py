@@ -21,7 +21,7 @@ import sys
 
 @functools.cache
 def cache_umap_compilation():
-    """Turn on Numba's disk cache for every compiled function of the loaded UMAP modules.
+    """Turn on Numba's disk cache for every Numba function of the loaded UMAP modules.
 
     Runs once per process; later calls return the first result. A function
     that UMAP already caches keeps its cache.
@@ -35,7 +35,7 @@ def cache_umap_compilation():
     from numba.core.dispatcher import Dispatcher
 
     dispatchers = {}
-    # A copy, because another thread may import a module meanwhile.
+    # Iterate over a copy, because another thread may import a module meanwhile.
     for name, module in list(sys.modules.items()):
         if module is None or not (name == "umap" or name.startswith("umap.")):
             continue

@@ -374,7 +374,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Return the UMAP embedding of each sample in X, shape (n, umap_components)."""
         features = self._join_features(fitted_input(self, X, "umap_"))
-        # A model loaded in a new process has not passed through _embed.
+        # An unpickled model in a new process has not run _embed, so turn the cache on here too.
         cache_umap_compilation()
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning)
