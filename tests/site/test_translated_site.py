@@ -55,6 +55,8 @@ THEME_STRINGS_EN = [
     "Toggle secondary sidebar",
     "Launch on Colab",
     "Launch on Binder",
+    "Colab logo",
+    "Binder logo",
 ]
 # Three or more English words in a row mark a sentence that was not translated.
 ENGLISH_RUN = re.compile(r"[A-Za-z][a-z]+(?:[\s,;:'-]+[A-Za-z][a-z]+){2,}")
@@ -256,12 +258,25 @@ def test_theme_strings_translated(language):
         texts = {normalise(text) for text in page.stripped_strings}
         for element in page.find_all(attrs={"title": True}):
             texts.add(element["title"])
-        for element in page.find_all(attrs={"placeholder": True}):
-            texts.add(element["placeholder"])
+        for attribute in ("placeholder", "alt"):
+            for element in page.find_all(attrs={attribute: True}):
+                texts.add(element[attribute])
         for english in THEME_STRINGS_EN:
             if english in texts:
                 problems.append(f"{name}: {english!r}")
     assert not problems, f"theme strings left in English on {language} pages: {problems[:20]}"
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_landmark_labels_translated(language):
+    # Screen readers announce each landmark by its aria-label.
+    problems = set()
+    for name in page_names(language):
+        for element in soup(SITE / language / name).find_all(attrs={"aria-label": True}):
+            label = element["aria-label"]
+            if re.search(r"[A-Za-z]{3}", label) and not CJK.search(label):
+                problems.add(f"<{element.name} aria-label={label!r}>")
+    assert not problems, f"English aria-labels on {language} pages: {sorted(problems)}"
 
 
 def search_terms(language: str) -> dict:
