@@ -227,8 +227,9 @@ def encode_labels(labels, n_samples=None, name="labels"):
     Parameters
     ----------
     labels : array-like of shape (n,)
-        Integer, whole-number float, or string labels. Values such as 1..k or
-        negative numbers are mapped in sorted order, never shifted or cut.
+        Integer, whole-number float, boolean or string labels. Values such as
+        1..k or negative numbers are mapped in sorted order, never shifted or
+        cut, and booleans stay False and True.
     n_samples : int, optional
         Expected length, usually the number of images.
 
@@ -265,8 +266,6 @@ def encode_labels(labels, n_samples=None, name="labels"):
             f"{name} has dtype {labels.dtype}; class labels must be integers, "
             "whole-number floats or strings."
         )
-    if labels.dtype.kind == "b":
-        labels = labels.astype(np.int64)
     if labels.dtype.kind == "f":
         not_finite = ~np.isfinite(labels)
         if not_finite.any():

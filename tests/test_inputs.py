@@ -413,9 +413,11 @@ def test_labels_encoded_without_shift(labels):
 
 
 def test_bool_labels_encoded():
-    codes, classes = encode_labels(np.array([True, False, True]))
+    labels = np.array([True, False, True])
+    codes, classes = encode_labels(labels)
     np.testing.assert_array_equal(codes, [1, 0, 1])
-    np.testing.assert_array_equal(classes, [0, 1])
+    assert classes.dtype == bool
+    np.testing.assert_array_equal(classes[codes], labels)
 
 
 def test_fractional_labels_rejected():
