@@ -141,7 +141,7 @@ class BenchmarkMethod:
 #: :meta hide-value:
 BENCHMARK_METHODS = {
     "kmeans-pixels": BenchmarkMethod("K-means on pixels", make_kmeans_pixels, "flat"),
-    "spectral": BenchmarkMethod("Spectral clustering (10-NN graph)", make_spectral, "flat"),
+    "spectral": BenchmarkMethod("Spectral clustering (nearest-neighbour graph)", make_spectral, "flat"),
     "tsne-kmeans": BenchmarkMethod("t-SNE + K-means", make_tsne_kmeans, "flat"),
     # Both DEC rows start from the same pretrained autoencoder, so they differ only in the initial centres.
     "dec-kmeans-init": BenchmarkMethod(
@@ -386,15 +386,3 @@ def format_table(summary):
         cells.append("n/a" if row["peak_mib"] is None else f"{row['peak_mib']:.0f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def format_html_table(summary):
-    """Return the summary as an HTML table with the columns of :func:`format_table`, for notebook output."""
-    from html import escape
-
-    markdown_rows = format_table(summary).splitlines()
-    header = [cell.strip() for cell in markdown_rows[0].strip("|").split("|")]
-    body = [[cell.strip() for cell in line.strip("|").split("|")] for line in markdown_rows[2:]]
-    head_html = "".join(f"<th>{escape(cell)}</th>" for cell in header)
-    body_html = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in body)
-    return f'<table class="table"><thead><tr>{head_html}</tr></thead><tbody>{body_html}</tbody></table>'

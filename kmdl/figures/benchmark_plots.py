@@ -31,7 +31,7 @@ TEXT = {
 METHOD_NAMES = {
     "zh_CN": {
         "kmeans-pixels": "像素上的 K-means",
-        "spectral": "谱聚类（10 近邻图）",
+        "spectral": "谱聚类（最近邻图）",
         "tsne-kmeans": "t-SNE + K-means",
         "dec-kmeans-init": "DEC，K-means 初始化",
         "dec-random-init": "DEC，随机初始化",

@@ -279,6 +279,19 @@ def test_landmark_labels_translated(language):
     assert not problems, f"English aria-labels on {language} pages: {sorted(problems)}"
 
 
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_output_table_headers_translated(language):
+    # Code output stays as the code printed it, but a table's header is prose
+    # that the catalogs translate. Upper-case abbreviations such as ACC stay.
+    problems = set()
+    for name in content_pages(language):
+        for cell in article(soup(SITE / language / name)).select("div.cell_output th"):
+            text = normalise(cell.get_text(" "))
+            if re.search(r"[a-z]{3}", text) and not CJK.search(text):
+                problems.add(f"{name}: {text!r}")
+    assert not problems, f"English table headers in cell outputs on {language} pages: {sorted(problems)}"
+
+
 def search_terms(language: str) -> dict:
     text = (SITE / language / "searchindex.js").read_text(encoding="utf-8")
     match = re.match(r"Search\.setIndex\((.*)\)\s*;?\s*$", text, re.DOTALL)
