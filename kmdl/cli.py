@@ -222,6 +222,11 @@ def _resolve_clusters(args, dataset):
             f"{dataset.name} has no labels.npy, so kmdl cannot infer the number of "
             "clusters; pass --clusters K."
         )
+    if dataset.n_classes == 1:
+        raise UsageError(
+            f"labels.npy of {dataset.name} contains one class ({dataset.classes[0].item()!r}), so kmdl "
+            "would make a single cluster; pass --clusters K to choose the number of clusters."
+        )
     return dataset.n_classes
 
 

@@ -67,7 +67,12 @@ def _make_dataset(images, labels, name):
         return ImageDataset(images, None, None, name, scaling)
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
-        one_hot = labels.ndim == 2 and labels.shape[1] > 1 and np.isin(labels, (0, 1)).all()
+        one_hot = (
+            labels.ndim == 2
+            and labels.shape[1] > 1
+            and np.isin(labels, (0, 1)).all()
+            and (labels.sum(axis=1) == 1).all()
+        )
         fix = (
             "They look one-hot encoded, so save labels.argmax(axis=1)."
             if one_hot

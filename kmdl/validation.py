@@ -264,7 +264,8 @@ def encode_labels(labels, n_samples=None, name="labels"):
     if labels.dtype.kind not in "biufUS":
         raise DataError(
             f"{name} has dtype {labels.dtype}; class labels must be integers, "
-            "whole-number floats or strings."
+            "whole-number floats, booleans or strings, so convert them to one of these, "
+            "e.g. labels.astype(str)."
         )
     if labels.dtype.kind == "f":
         not_finite = ~np.isfinite(labels)

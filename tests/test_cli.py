@@ -224,10 +224,28 @@ def test_one_class_confusion_readable(tmp_path, capsys):
     save_image_folder(folder, np.random.default_rng(0).random((20, 4, 4)), np.zeros(20, dtype=int))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        status, _, err = run(["run", "--data", str(folder), *KMEANS, "--out", str(tmp_path / "out"), "--quiet"], capsys)
+        status, _, err = run(["run", "--data", str(folder), *KMEANS, "--clusters", "1",
+                              "--out", str(tmp_path / "out"), "--quiet"], capsys)
     assert status == 0, err
     assert err == ""
     assert (tmp_path / "out" / "confusion.png").is_file()
+
+
+def test_one_class_needs_clusters(tmp_path, capsys):
+    folder = tmp_path / "data"
+    save_image_folder(folder, np.random.default_rng(0).random((20, 4, 4)), np.ones(20, dtype=bool))
+    status, _, err = run(["run", "--data", str(folder), *KMEANS, "--out", str(tmp_path / "out")], capsys)
+    assert_one_line_error(status, err, "contains one class (True)", "pass --clusters K")
+    assert not (tmp_path / "out").exists()
+
+
+def test_bool_labels_stay_bool(tmp_path, capsys):
+    folder = tmp_path / "data"
+    save_image_folder(folder, np.random.default_rng(0).random((20, 4, 4)), np.arange(20) % 2 == 0)
+    assert run(["run", "--data", str(folder), *KMEANS, "--out", str(tmp_path / "out"), "--quiet"], capsys)[0] == 0
+    metrics = read_metrics(tmp_path / "out")
+    assert metrics["classes"] == [False, True]
+    assert metrics["n_clusters"] == 2
 
 
 def test_cjk_class_names_have_glyphs(tmp_path, capsys):

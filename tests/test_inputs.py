@@ -466,6 +466,14 @@ def test_one_hot_labels_get_argmax_hint(tmp_path):
         load_image_folder(tmp_path)
 
 
+def test_multi_label_flags_get_no_argmax_hint(tmp_path):
+    flags = np.ones((6, 3), dtype=bool)
+    save_image_folder(tmp_path, _images(6), flags)
+    with pytest.raises(DataError, match=r"labels has shape \(6, 3\)") as caught:
+        load_image_folder(tmp_path)
+    assert "one-hot" not in str(caught.value)
+
+
 # --- 10. More clusters than classes --------------------------------------------
 
 
