@@ -372,7 +372,7 @@ def format_table(summary):
     """
     lines = [
         "| Method | ACC | NMI | ARI | Time per run (s) | Peak memory (MiB) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in summary:
         cells = [row["label"]]
