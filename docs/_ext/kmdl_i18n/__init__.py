@@ -18,14 +18,16 @@ MyST-NB:
 * figures drawn in the build's language, and MyST-NB's prompts of hidden
   code cells translated (see :mod:`kmdl_i18n.figures`);
 * a translated site title, and MyST-NB's ``jupyter_execute`` folder kept out
-  of the published site (see :mod:`kmdl_i18n.layout`).
+  of the published site (see :mod:`kmdl_i18n.layout`);
+* MyST-NB's table of execution times with translated headers and page
+  titles (see :mod:`kmdl_i18n.exec_table`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import execution, figures, glue, layout, outputs, switcher, theme
+from . import exec_table, execution, figures, glue, layout, outputs, switcher, theme
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -42,5 +44,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     layout.setup(app)
     theme.setup(app)
     figures.setup(app)
+    exec_table.setup(app)
     app.add_css_file("kmdl-i18n.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
