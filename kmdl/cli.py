@@ -122,7 +122,7 @@ def build_parser():
         type=_positive_int,
         metavar="K",
         help="number of clusters, an integer >= 1 (default: the number of classes in the labels; "
-        "required when there are no labels)",
+        "required when there are no labels or they contain a single class)",
     )
     run.add_argument(
         "--seed",

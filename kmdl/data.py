@@ -60,6 +60,28 @@ class ImageDataset:
         return self.images.reshape(self.n_samples, -1)
 
 
+def _label_shape_fix(labels, n_images):
+    """Return the sentence of a label-shape error that names the fix for these labels."""
+    if labels.ndim == 1:
+        return "Check that both files come from the same samples in the same order."
+    if labels.ndim == 2 and 1 in labels.shape and labels.size == n_images:
+        return "Use labels.ravel() for a column or row vector."
+    if labels.ndim != 2 or labels.shape[0] != n_images or labels.shape[1] < 2:
+        return "Save one label per image, in the order of the images."
+    numeric = labels.dtype.kind in "biuf"
+    rows_sum_to_one = numeric and np.allclose(labels.sum(axis=1), 1)
+    if numeric and np.isin(labels, (0, 1)).all():
+        if rows_sum_to_one:
+            return "They look one-hot encoded, so save labels.argmax(axis=1)."
+        return (
+            "Some rows have several 1s or none, like multi-label flags, but kmdl scores "
+            "one class per image, so save that class for each image."
+        )
+    if rows_sum_to_one and (labels >= 0).all():
+        return "Each row looks like class probabilities, so save labels.argmax(axis=1)."
+    return "Save one label per image, in the order of the images."
+
+
 def _make_dataset(images, labels, name):
     scaling = describe_pixel_scaling(images)
     images = as_image_stack(images, name="images")
@@ -67,18 +89,7 @@ def _make_dataset(images, labels, name):
         return ImageDataset(images, None, None, name, scaling)
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
-        one_hot = (
-            labels.ndim == 2
-            and labels.shape[1] > 1
-            and np.isin(labels, (0, 1)).all()
-            and (labels.sum(axis=1) == 1).all()
-        )
-        fix = (
-            "They look one-hot encoded, so save labels.argmax(axis=1)."
-            if one_hot
-            else "Use labels.ravel() for a column vector, or check that both files "
-            "come from the same samples in the same order."
-        )
+        fix = _label_shape_fix(labels, images.shape[0])
         raise DataError(
             f"labels has shape {labels.shape} but images has shape {images.shape}; "
             f"labels must be 1-D with one label per image, shape ({images.shape[0]},). {fix}"

@@ -466,12 +466,23 @@ def test_one_hot_labels_get_argmax_hint(tmp_path):
         load_image_folder(tmp_path)
 
 
-def test_multi_label_flags_get_no_argmax_hint(tmp_path):
-    flags = np.ones((6, 3), dtype=bool)
-    save_image_folder(tmp_path, _images(6), flags)
-    with pytest.raises(DataError, match=r"labels has shape \(6, 3\)") as caught:
+@pytest.mark.parametrize(
+    ("labels", "hint"),
+    [
+        (np.ones((6, 3), dtype=bool), "several 1s or none, like multi-label flags"),
+        (np.full((6, 4), 0.25), "looks like class probabilities, so save labels.argmax(axis=1)"),
+        (np.eye(3, dtype=np.int64)[[0, 1, 2, 0, 1, 2, 0, 1]], "one label per image, in the order of the images"),
+        (np.zeros(4, dtype=np.int64), "same samples in the same order"),
+    ],
+    ids=["multi-label-flags", "probabilities", "one-hot-wrong-rows", "too-short"],
+)
+def test_label_shape_hint_fits_the_labels(tmp_path, labels, hint):
+    save_image_folder(tmp_path, _images(6), labels)
+    with pytest.raises(DataError) as caught:
         load_image_folder(tmp_path)
-    assert "one-hot" not in str(caught.value)
+    message = str(caught.value)
+    assert hint in message
+    assert "ravel" not in message
 
 
 # --- 10. More clusters than classes --------------------------------------------
