@@ -1,10 +1,14 @@
 """MyST-NB's table of execution times in the language of the build.
 
-MyST-NB's ``nb-exec-table`` directive builds its table in a post-transform,
-after Sphinx has translated the page, so its headers are always English and
-each row names its page by docname. :class:`TranslateExecutionTable` runs
-right after it: it translates the headers and the execution method, and names
-each page by its title, which in a translated build is the translated title.
+MyST-NB's ``nb-exec-table`` directive leaves a placeholder that a
+post-transform replaces with the table, after Sphinx has translated the page,
+so the headers are always English, each row names its page by docname, and
+the rows follow the docnames' alphabetical order. :class:`ExecutionTable`
+runs just before MyST-NB's post-transform and replaces the placeholder
+itself, with MyST-NB's own table adjusted: the headers and execution modes in
+the build's language, each page named by its title (translated in a
+translated build), the rows in the order of the site's navigation, and the
+run times right-aligned.
 """
 
 from __future__ import annotations
@@ -12,18 +16,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from myst_nb.ext.execution_tables import ExecutionStatsNode, make_stat_table
+from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.addnodes import pending_xref
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
-# The header row of MyST-NB 1.4's make_stat_table, which identifies the table.
+# MyST-NB 1.4's headers, in the order of its columns.
 ENGLISH_HEADERS = ["Document", "Modified", "Method", "Run Time (s)", "Status"]
-HEADERS = {"zh_CN": ["页面", "生成时间", "执行方式", "运行时间（秒）", "状态"]}
+HEADERS = {"zh_CN": ["页面", "生成时间", "执行模式", "运行时间（秒）", "状态"]}
 # Values of the "Method" column: MyST-NB's execution mode (nb_execution_mode).
-METHODS = {"zh_CN": {"cache": "缓存", "auto": "自动", "force": "强制", "inline": "内联"}}
-METHOD_COLUMN = ENGLISH_HEADERS.index("Method")
+MODES = {"zh_CN": {"cache": "缓存模式", "auto": "自动模式", "force": "强制模式", "inline": "内联模式"}}
+MODE_COLUMN = ENGLISH_HEADERS.index("Method")
+RUN_TIME_COLUMN = ENGLISH_HEADERS.index("Run Time (s)")
+# The title Sphinx records for a page that has no heading.
+NO_TITLE = "<no title>"
 
 
 def replace_text(entry: nodes.entry, text: str) -> None:
@@ -33,37 +43,57 @@ def replace_text(entry: nodes.entry, text: str) -> None:
     paragraph += nodes.Text(text)
 
 
-class TranslateExecutionTable(SphinxPostTransform):
-    """Translate MyST-NB's execution table and name each page by its title."""
+def navigation_order(env: BuildEnvironment, root: str) -> list[str]:
+    """Return the docnames in the order a reader meets them in the site's navigation."""
+    order: list[str] = []
+    pending = [root]
+    while pending:
+        docname = pending.pop()
+        if docname in order:
+            continue
+        order.append(docname)
+        pending.extend(reversed(env.toctree_includes.get(docname, [])))
+    return order
 
-    # After MyST-NB's ExecutionStatsPostTransform (8), before the references are resolved (10).
-    default_priority = 9
+
+class ExecutionTable(SphinxPostTransform):
+    """Replace MyST-NB's execution-table placeholder with a translated, ordered table."""
+
+    # Just before MyST-NB's ExecutionStatsPostTransform (8), which then finds no placeholder.
+    default_priority = 7
 
     def run(self, **kwargs: Any) -> None:
-        language = self.config.language
-        for table in self.document.findall(nodes.table):
-            head = table.next_node(nodes.thead)
-            if head is None:
-                continue
-            header_cells = list(head.findall(nodes.entry))
-            if [cell.astext() for cell in header_cells] != ENGLISH_HEADERS:
-                continue
-            for cell, text in zip(header_cells, HEADERS.get(language, ENGLISH_HEADERS)):
-                replace_text(cell, text)
-            for row in table.next_node(nodes.tbody).children:
-                self.translate_row(row, METHODS.get(language, {}))
+        for placeholder in list(self.document.findall(ExecutionStatsNode)):
+            table = make_stat_table(self.env.docname, NbMetadataCollector.get_doc_data(self.env))
+            self.adjust(table)
+            placeholder.replace_self(table)
 
-    def translate_row(self, row: nodes.row, methods: dict[str, str]) -> None:
-        cells = row.children
-        link = cells[0].next_node(pending_xref)
-        if link is not None:
-            title = self.env.titles.get(link.astext())
-            if title is not None:
+    def adjust(self, table: nodes.table) -> None:
+        language = self.config.language
+        head = table.next_node(nodes.thead)
+        for cell, text in zip(head.findall(nodes.entry), HEADERS.get(language, ENGLISH_HEADERS)):
+            replace_text(cell, text)
+        list(head.findall(nodes.entry))[RUN_TIME_COLUMN]["classes"].append("text-right")
+
+        body = table.next_node(nodes.tbody)
+        rank = {docname: index for index, docname in enumerate(navigation_order(self.env, self.config.root_doc))}
+        rows = []
+        for row in body.children:
+            cells = row.children
+            link = cells[0].next_node(pending_xref)
+            # MyST-NB writes the docname as the link's text.
+            docname = link.astext()
+            title = self.env.titles.get(docname)
+            if title is not None and title.astext() != NO_TITLE:
                 link.children = [nodes.inline(text=title.astext())]
-        method = cells[METHOD_COLUMN].astext()
-        if method in methods:
-            replace_text(cells[METHOD_COLUMN], methods[method])
+            mode = cells[MODE_COLUMN].astext()
+            replace_text(cells[MODE_COLUMN], MODES.get(language, {}).get(mode, mode))
+            cells[RUN_TIME_COLUMN]["classes"].append("text-right")
+            rows.append((rank.get(docname, len(rank)), docname, row))
+        body.children = []
+        for _, _, row in sorted(rows, key=lambda item: item[:2]):
+            body += row
 
 
 def setup(app: Sphinx) -> None:
-    app.add_post_transform(TranslateExecutionTable)
+    app.add_post_transform(ExecutionTable)
