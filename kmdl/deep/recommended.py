@@ -61,10 +61,11 @@ and none on others. In every graph and feature space tried, the 1s with a
 foot lie nearer the 2s than the other 1s, so no merge rule joins them to the
 1s; the features themselves would have to change.
 
-Later checks, run with the same code on the same 2-core CPU, each reported
-as two means: over seeds 0 to 4 and over seeds 5 to 9. Measured again for
-these checks, the pipeline as it is gave 0.958 and 0.957 (0.9582 and
-0.9571), where the earlier run above gave 0.957 on seeds 0 to 4:
+Later checks, run with the same code on the same 2-core CPU. Where a check
+gives two figures, they are the means over seeds 0 to 4 and over seeds 5 to
+9. Measured again for these checks, the pipeline as it is gave 0.958 and
+0.957 (0.9582 and 0.9571), where the earlier run above gave 0.957 on seeds
+0 to 4:
 
 - A prior that the classes have equal sizes. The cluster matched to the 2s
   contains about 203 images and the one that takes the 9s 211 to 214,
