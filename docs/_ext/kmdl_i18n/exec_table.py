@@ -5,10 +5,10 @@ post-transform replaces with the table, after Sphinx has translated the page,
 so the headers are always English, each row names its page by docname, and
 the rows follow the docnames' alphabetical order. :class:`ExecutionTable`
 runs just before MyST-NB's post-transform and replaces the placeholder
-itself, with MyST-NB's own table adjusted: the headers and execution modes in
-the build's language, each page named by its title (translated in a
-translated build), the rows in the order of the site's navigation, and the
-run times right-aligned.
+itself with MyST-NB's own table, adjusted in four ways. The headers and
+execution modes are in the build's language. Each page is named by its
+title, which a translated build translates. The rows follow the site's
+navigation, and the run times are right-aligned.
 """
 
 from __future__ import annotations
