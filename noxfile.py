@@ -139,13 +139,22 @@ def i18n(session):
 # its own.
 BROWSER_DEBIAN_PACKAGES = ["chromium", "fonts-noto-cjk", "fonts-noto-color-emoji"]
 # The font that kmdl.figures draws the Chinese figures with, in the docs session.
-# NOTE: Read the Docs runs `nox -s docs` from build.commands, where apt_packages
-# is not applied and apt-get needs root, so the font must come another way there.
+# Read the Docs installs it from build.apt_packages in .readthedocs.yaml,
+# because its builds have no root for apt-get.
 DOCS_DEBIAN_PACKAGES = ["fonts-noto-cjk"]
 
 
 def install_debian_packages(session, packages, npm=True):
-    """Install the missing packages (and npm when asked and none is on PATH) with apt-get."""
+    """Install the missing packages (and npm when asked and none is on PATH) with apt-get.
+
+    Off Debian and Ubuntu (no dpkg-query) nothing is installed: the figures
+    then use any CJK font they find, and the browser session reports what is missing.
+    """
+    if shutil.which("dpkg-query") is None:
+        if npm and shutil.which("npm") is None:
+            session.error("npm is not on PATH: install Node.js with npm, then run this session again.")
+        session.warn(f"Not a Debian system: make sure {', '.join(packages)} or equivalents are installed.")
+        return
     missing = []
     for package in packages:
         status = subprocess.run(
@@ -159,6 +168,12 @@ def install_debian_packages(session, packages, npm=True):
         return
     if shutil.which("apt-get") is None:
         session.error(f"Install {' '.join(missing)} with your system's package manager.")
+    if os.geteuid() != 0 and shutil.which("sudo") is None:
+        names = " ".join(missing)
+        session.error(
+            f"Missing Debian packages: {names}. There is no sudo here, so run "
+            f"`apt-get install {names}` as root, then run this session again."
+        )
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {"DEBIAN_FRONTEND": "noninteractive"}
     session.run(*sudo, "apt-get", "update", "-q", external=True, env=env)
