@@ -224,7 +224,7 @@ def _resolve_clusters(args, dataset):
         )
     if dataset.n_classes == 1:
         raise UsageError(
-            f"labels.npy of {dataset.name} contains one class ({dataset.classes[0].item()!r}), so kmdl "
+            f"labels.npy of {dataset.name} contains one class ({_json_value(dataset.classes[0].item())!r}), so kmdl "
             "would make a single cluster; pass --clusters K to choose the number of clusters."
         )
     return dataset.n_classes

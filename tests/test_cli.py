@@ -231,11 +231,14 @@ def test_one_class_confusion_readable(tmp_path, capsys):
     assert (tmp_path / "out" / "confusion.png").is_file()
 
 
-def test_one_class_needs_clusters(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("labels", "shown"), [(np.ones(20, dtype=bool), "True"), (np.array([b"cat"] * 20), "'cat'")]
+)
+def test_one_class_needs_clusters(tmp_path, capsys, labels, shown):
     folder = tmp_path / "data"
-    save_image_folder(folder, np.random.default_rng(0).random((20, 4, 4)), np.ones(20, dtype=bool))
+    save_image_folder(folder, np.random.default_rng(0).random((20, 4, 4)), labels)
     status, _, err = run(["run", "--data", str(folder), *KMEANS, "--out", str(tmp_path / "out")], capsys)
-    assert_one_line_error(status, err, "contains one class (True)", "pass --clusters K")
+    assert_one_line_error(status, err, f"contains one class ({shown})", "pass --clusters K")
     assert not (tmp_path / "out").exists()
 
 
