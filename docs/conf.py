@@ -12,6 +12,8 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
+from kmdl_launch import repository_web_url  # noqa: E402
+
 project = "kmdl"
 author = "kmdl developers"
 copyright = "2026, kmdl developers"
@@ -99,10 +101,12 @@ napoleon_use_rtype = False
 # (docs/_ext/kmdl_launch.py). CI sets KMDL_REPOSITORY_URL; on Read the Docs the
 # clone URL is used.
 # NOTE: the fallback URL is a guess at where the repository will be published.
-kmdl_repository_url = os.environ.get(
-    "KMDL_REPOSITORY_URL",
-    os.environ.get("READTHEDOCS_GIT_CLONE_URL", "https://github.com/kmdl-developers/kmdl"),
-).removesuffix(".git")
+kmdl_repository_url = repository_web_url(
+    os.environ.get(
+        "KMDL_REPOSITORY_URL",
+        os.environ.get("READTHEDOCS_GIT_CLONE_URL", "https://github.com/kmdl-developers/kmdl"),
+    )
+)
 kmdl_repository_branch = os.environ.get("KMDL_REPOSITORY_BRANCH", "main")
 html_theme = "sphinx_book_theme"
 html_title = "kmdl: K-means and deep learning, measured"

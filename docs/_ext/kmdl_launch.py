@@ -23,6 +23,7 @@ The repository URL comes from ``kmdl_repository_url`` in conf.py.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,6 +59,23 @@ def github_parts(url):
     if parts.netloc != "github.com" or len(path) != 2:
         return None
     return path[0], path[1]
+
+
+def repository_web_url(url):
+    """Return a git clone URL of GitHub as https://github.com/OWNER/REPO, other URLs unchanged.
+
+    Read the Docs may give an SSH clone URL (git@github.com:OWNER/REPO.git),
+    which neither the repository button nor pip can use.
+    """
+    url = url.strip()
+    if url.startswith("git@github.com:"):
+        url = "https://github.com/" + url.removeprefix("git@github.com:")
+    elif url.startswith("ssh://git@github.com/"):
+        url = "https://github.com/" + url.removeprefix("ssh://git@github.com/")
+    parts = github_parts(url)
+    if parts is None:
+        return url.removesuffix(".git")
+    return "https://github.com/{}/{}".format(*parts)
 
 
 def executed_notebook_path(app, pagename):
@@ -167,13 +185,18 @@ def add_launch_buttons(app, pagename, templatename, context, doctree):
 
 
 def check_repository_url(app, config):
-    if github_parts(config.kmdl_repository_url) is None:
-        logger.warning(
-            "kmdl_repository_url %r is not a https://github.com/OWNER/REPO URL; "
-            "pages get no Colab or Binder links. Set KMDL_REPOSITORY_URL to fix it.",
-            config.kmdl_repository_url,
-            type="kmdl_launch",
-        )
+    if github_parts(config.kmdl_repository_url) is not None:
+        return
+    # A URL set on purpose that cannot give links is probably a mistake, so it
+    # warns (and fails a -W build). A repository hosted elsewhere, as Read the
+    # Docs reports it, only loses the buttons.
+    report = logger.warning if os.environ.get("KMDL_REPOSITORY_URL") else logger.info
+    report(
+        "kmdl_repository_url %r is not a https://github.com/OWNER/REPO URL; "
+        "pages get no Colab or Binder links. Set KMDL_REPOSITORY_URL to a GitHub URL to add them.",
+        config.kmdl_repository_url,
+        type="kmdl_launch",
+    )
 
 
 def setup(app):
