@@ -58,11 +58,19 @@ def docs(session):
     The English build executes the pages into the jupyter-cache (KMDL_NB_CACHE,
     by default docs/_build/.jupyter_cache). The Chinese build reads the same
     cache and fails if it has to execute a page. Extra arguments go to every
-    sphinx-build run. Installs Debian's fonts-noto-cjk when missing, because the
-    English build draws the Chinese figures too.
+    sphinx-build run. Installs Debian's fonts-noto-cjk when kmdl finds no font
+    with Chinese glyphs, because the English build draws the Chinese figures too.
     """
-    install_debian_packages(session, DOCS_DEBIAN_PACKAGES, npm=False)
     session.install("-e", ".[docs,test]")
+    # The output may hold matplotlib's notes too, so the result line has a prefix.
+    output = session.run(
+        "python", "-c",
+        "from kmdl.figures.languages import cjk_font_family; print('cjk font:', cjk_font_family() or '')",
+        silent=True,
+    )
+    fonts = [line.removeprefix("cjk font:").strip() for line in output.splitlines() if line.startswith("cjk font:")]
+    if not any(fonts):
+        install_debian_packages(session, DOCS_DEBIAN_PACKAGES, npm=False)
     cache = os.environ.get("KMDL_NB_CACHE", str(DOCS_BUILD / ".jupyter_cache"))
     for language in SITE_LANGUAGES:
         options = ["-D", f"language={language}"]

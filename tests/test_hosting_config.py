@@ -40,7 +40,7 @@ def test_readthedocs_installs_the_docs_packages(readthedocs):
 
 def test_readthedocs_builds_with_nox_and_publishes_the_html(readthedocs):
     html_steps = readthedocs["build"]["jobs"]["build"]["html"]
-    assert html_steps[0] == "nox -s docs"
+    assert html_steps[0].endswith("nox -s docs")
     assert "cp -r docs/_build/html/. $READTHEDOCS_OUTPUT/html/" in html_steps
     assert any("pip install nox" in step for step in readthedocs["build"]["jobs"]["install"])
 
