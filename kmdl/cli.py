@@ -373,7 +373,10 @@ def _run(args, out):
 
     # disable=None makes tqdm draw the bar only when stderr is a terminal, so logs stay clean.
     hide_bar = True if args.quiet else None
-    native_output = _native_stderr_silenced() if method.keras_verbose else contextlib.nullcontext()
+    # Keras data sets load through TensorFlow too, whatever the method.
+    loads_keras_dataset = args.data is None and (args.dataset or "digits") != "digits"
+    uses_tensorflow = method.keras_verbose or loads_keras_dataset
+    native_output = _native_stderr_silenced() if uses_tensorflow else contextlib.nullcontext()
     with native_output, tqdm(total=4, desc="loading data", file=sys.stderr, disable=hide_bar, leave=False) as steps:
         dataset, source = _load(args)
         steps.update()
@@ -423,6 +426,11 @@ def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
     try:
         written = _draw_outputs(staging, dataset, assignments, n_clusters, metrics, seed)
         if not out_dir.exists():
+            # mkdtemp makes a folder only its owner can read, so give it the
+            # mode that a plain mkdir gives under the user's umask.
+            umask = os.umask(0)
+            os.umask(umask)
+            staging.chmod(0o777 & ~umask)
             staging.rename(out_dir)
             return written
         # Remove every earlier output first, so that a confusion.png from an

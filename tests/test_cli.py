@@ -2,6 +2,8 @@
 
 import io
 import json
+import os
+import stat
 import subprocess
 import sys
 
@@ -147,6 +149,18 @@ def test_run_writes_outputs_with_labels(tmp_path, capsys, labelled_folder):
     assert f"{metrics['acc']:.4f}" in out
     assert "uint8 pixels in [0, 255] divided by 255" in out
     assert "Traceback" not in err
+
+
+def test_out_dir_mode_follows_umask(tmp_path, capsys, unlabelled_folder):
+    out_dir = tmp_path / "result"
+    previous = os.umask(0o022)
+    try:
+        status, _, err = run(["run", "--data", str(unlabelled_folder), *KMEANS, "--clusters", "3",
+                              "--out", str(out_dir), "--quiet"], capsys)
+    finally:
+        os.umask(previous)
+    assert status == 0, err
+    assert stat.S_IMODE(out_dir.stat().st_mode) == 0o755
 
 
 def test_run_without_labels_needs_clusters(capsys, unlabelled_folder, tmp_path):
