@@ -119,6 +119,13 @@ html_theme_options = {
     "repository_branch": kmdl_repository_branch,
     "path_to_docs": "docs",
     "use_repository_button": True,
+    # pydata-sphinx-theme 0.20 fills the top navbar with a second search button
+    # and a second sidebar toggle, which the theme's script binds in place of
+    # the visible one, so its button did nothing. An empty navbar is not drawn.
+    "navbar_start": [],
+    "navbar_center": [],
+    "navbar_end": [],
+    "navbar_persistent": [],
 }
 # The theme's mode script logs an error on a first visit unless a mode is set.
 html_context = {"default_mode": "auto"}

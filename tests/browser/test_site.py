@@ -160,3 +160,41 @@ def test_language_switcher_click(language, browser_page, server):
     assert lang.replace("-", "_") == hreflang.replace("-", "_")
     assert browser_page.url.endswith("/index.html") or browser_page.url.endswith("/")
     assert not browser_page.url.startswith(f"{server}{prefix}")
+
+
+VISIBLE_COUNT_JS = """
+(selector) => Array.from(document.querySelectorAll(selector))
+    .filter((element) => element.offsetParent !== null && element.getBoundingClientRect().width > 0)
+    .length
+"""
+
+
+def click_visible_sidebar_toggle(tab):
+    toggles = tab.locator(".primary-toggle")
+    visible = [toggles.nth(i) for i in range(toggles.count()) if toggles.nth(i).is_visible()]
+    assert len(visible) == 1, f"{len(visible)} visible sidebar toggles"
+    visible[0].click()
+
+
+def test_one_search_field_and_toggle_hides_sidebar(language, browser_page, server):
+    prefix = f"{language.name}/" if language.name else ""
+    open_page(browser_page, f"{server}{prefix}index.html")
+    assert browser_page.evaluate(VISIBLE_COUNT_JS, ".search-button-field") == 1
+    sidebar = browser_page.locator("#pst-primary-sidebar")
+    assert sidebar.bounding_box()["x"] >= 0
+    click_visible_sidebar_toggle(browser_page)
+    browser_page.wait_for_function(
+        "() => document.querySelector('#pst-primary-sidebar').getBoundingClientRect().right <= 0",
+        timeout=5_000,
+    )
+
+
+def test_toggle_opens_sidebar_on_narrow_screen(language, browser_page, server):
+    prefix = f"{language.name}/" if language.name else ""
+    browser_page.set_viewport_size({"width": 420, "height": 800})
+    open_page(browser_page, f"{server}{prefix}index.html")
+    click_visible_sidebar_toggle(browser_page)
+    browser_page.wait_for_function(
+        "() => document.querySelector('#pst-primary-sidebar-modal')?.open === true", timeout=5_000
+    )
+    assert browser_page.locator("#pst-primary-sidebar-modal .bd-sidenav a").first.is_visible()
