@@ -130,10 +130,10 @@ html_theme_options = {
 # The theme's mode script logs an error on a first visit unless a mode is set.
 html_context = {"default_mode": "auto"}
 html_css_files = ["kmdl-a11y.css", "kmdl-outputs.css"]
-# Sphinx 9's Chinese search loads jieba's own dictionary again as a user
-# dictionary by default, which takes several seconds on every build, even one
-# with nothing to write. jieba already segments with that dictionary.
-html_search_options = {"dict": ""}
+# The Chinese search reads the field's terms as a jieba user dictionary
+# (docs/_ext/kmdl_zh_search.py). Without a "dict", Sphinx 9 would load jieba's
+# own dictionary again, which takes several seconds on every build.
+html_search_options = {"dict": str(DOCS / "_data" / "zh-search-terms.txt")}
 html_js_files = ["kmdl-a11y.js"]
 
 # --- Translation ------------------------------------------------------------

@@ -307,3 +307,10 @@ def test_chinese_search_finds_chinese_words():
     assert sum(len(term) <= 4 for term in chinese) > len(chinese) / 2
     for word in ["参考", "聚类"]:
         assert word in terms, f"the zh_CN search index has no entry for {word!r}"
+
+
+def test_chinese_search_has_field_terms():
+    # Terms that jieba would split or that Sphinx would drop as one character.
+    terms = search_terms("zh_CN")
+    for word in ["伪标签", "遗忘门", "卷积核", "簇"]:
+        assert word in terms, f"the zh_CN search index has no entry for {word!r}"
