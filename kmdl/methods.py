@@ -94,14 +94,14 @@ def make_pseudo_label(n_clusters, seed, epochs):
 
 
 def make_recommended(n_clusters, seed, epochs):
-    """Return :class:`kmdl.deep.RecommendedClustering`; it counts training steps, so ``epochs`` is unused."""
+    """Return :class:`kmdl.deep.recommended.RecommendedClustering`; it counts training steps, so ``epochs`` is unused."""
     from kmdl.deep.recommended import RecommendedClustering
 
     return RecommendedClustering(n_clusters=n_clusters, random_state=seed)
 
 
 def make_dec(n_clusters, seed, epochs):
-    """Return :class:`kmdl.deep.DEC` whose autoencoder pretrains for ``epochs``."""
+    """Return :class:`kmdl.deep.dec.DEC` whose autoencoder pretrains for ``epochs``."""
     from kmdl.deep.autoencoder import Autoencoder
     from kmdl.deep.dec import DEC
 
@@ -109,7 +109,7 @@ def make_dec(n_clusters, seed, epochs):
 
 
 def make_deepcluster(n_clusters, seed, epochs):
-    """Return :class:`kmdl.deep.DeepCluster` with ``epochs`` rounds of one pass each."""
+    """Return :class:`kmdl.deep.deepcluster.DeepCluster` with ``epochs`` rounds of one pass each."""
     from kmdl.deep.deepcluster import DeepCluster
 
     return DeepCluster(n_clusters=n_clusters, n_rounds=epochs, random_state=seed)

@@ -85,8 +85,12 @@ class ContrastiveEncoder(TransformerMixin, BaseEstimator):
     temperature : float, default=0.5
     learning_rate : float, default=1e-3
         Adam learning rate.
-    shift, rotation, zoom : float, default=0.15, 0.05, 0.1
-        Augmentation strengths (see :func:`build_augmenter`).
+    shift : float, default=0.15
+        Shift strength, passed to :func:`build_augmenter`.
+    rotation : float, default=0.05
+        Rotation strength, passed to :func:`build_augmenter`.
+    zoom : float, default=0.1
+        Zoom strength, passed to :func:`build_augmenter`.
     random_state : int, RandomState instance or None, default=0
         Seed for the weights, the augmentations and the batch order.
 

@@ -1,7 +1,7 @@
 """Deep Embedded Clustering (DEC; Xie, Girshick and Farhadi, 2016) in Keras.
 
 DEC has two stages. First an autoencoder learns an embedding of the data
-(:class:`kmdl.deep.Autoencoder`). Then a clustering layer with one centre per
+(:class:`kmdl.deep.autoencoder.Autoencoder`). Then a clustering layer with one centre per
 cluster sits on the encoder, and encoder and centres are trained together:
 
 1. The soft assignment ``q[i, j]`` of sample i to cluster j is a Student's t

@@ -24,7 +24,7 @@ def embed_with(encoder, X):
     encoder : keras.Model, transformer, callable or None
         A Keras model gets the image stack when its input has the image shape
         and the flat vectors otherwise. An object with ``transform`` (for
-        example :class:`kmdl.deep.Autoencoder` or :class:`kmdl.deep.DEC`)
+        example :class:`kmdl.deep.autoencoder.Autoencoder` or :class:`kmdl.deep.dec.DEC`)
         gets ``X`` as given. Any other callable gets the checked array.
         None returns the flat pixels.
     X : array-like of shape (n, d) or an image stack (n, h, w[, c])

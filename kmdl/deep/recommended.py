@@ -5,7 +5,7 @@ pixel grids is a poor measure of "same digit". The pipeline keeps K-means as
 the clustering step and changes what it sees:
 
 1. **Features.** Whitened PCA of the pixels, and the output of a Keras
-   contrastive encoder (:class:`kmdl.deep.ContrastiveEncoder`) that learned
+   contrastive encoder (:class:`kmdl.deep.contrastive.ContrastiveEncoder`) that learned
    to ignore small shifts and rotations. Each part is scaled to unit length,
    the PCA part is then scaled by ``pca_weight`` (0.5), and the two are
    joined.

@@ -86,8 +86,10 @@ def plot_error_group(images, group, correct, true_class, assigned_class, *, lang
         Indices of images of ``true_class`` clustered with ``assigned_class``; the first 8 are drawn.
     correct : array-like of int
         Indices of images of ``assigned_class`` clustered correctly; the first 8 are drawn.
-    true_class, assigned_class : int or str
-        The two classes, printed in the row titles.
+    true_class : int or str
+        Class of the misassigned images, printed in the top row's title.
+    assigned_class : int or str
+        Class of the cluster they joined, printed in the bottom row's title.
     language : {"en", "zh_CN"}, default="en"
         Language of the row titles.
 
