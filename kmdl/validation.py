@@ -294,7 +294,8 @@ def check_n_clusters(n_clusters, X):
     Raises
     ------
     DataError
-        Naming both numbers when there are too few samples or distinct samples.
+        If there are fewer samples, or fewer distinct samples, than
+        ``n_clusters``. The message names both numbers.
     ValueError
         If ``n_clusters`` is not an integer >= 1.
     """

@@ -10,9 +10,9 @@ With ``isolate=True`` each method runs in a fresh Python process, started
 with the ``spawn`` method, so its peak resident memory can be read from the
 operating system and no TensorFlow state leaks between methods. The peak
 includes the interpreter and the libraries that the method loads. On the
-digits that came to about 140 MiB for K-means on the pixels, which needs only
-NumPy and scikit-learn, and to about 0.9 GiB for a method that trains a Keras
-network.
+digits that came to about 140 to 150 MiB for K-means on the pixels, which
+needs only NumPy and scikit-learn, and to about 0.8 to 1.1 GiB for a method
+that trains a Keras network.
 
 The two DEC rows start from the same pretrained autoencoder. They run in one
 process, which trains it once per seed, and the time of each DEC run includes
