@@ -84,6 +84,8 @@ def _label_shape_fix(labels, n_images):
 
 def _make_dataset(images, labels, name):
     scaling = describe_pixel_scaling(images)
+    # The shape the user saved, for messages; grey stacks gain a channel axis below.
+    saved_shape = np.shape(images)
     images = as_image_stack(images, name="images")
     if labels is None:
         return ImageDataset(images, None, None, name, scaling)
@@ -91,7 +93,7 @@ def _make_dataset(images, labels, name):
     if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
         fix = _label_shape_fix(labels, images.shape[0])
         raise DataError(
-            f"labels has shape {labels.shape} but images has shape {images.shape}; "
+            f"labels has shape {labels.shape} but images has shape {saved_shape}; "
             f"labels must be 1-D with one label per image, shape ({images.shape[0]},). {fix}"
         )
     codes, classes = encode_labels(labels, n_samples=images.shape[0], name="labels")
@@ -129,7 +131,7 @@ def load_digits():
 # How to save each file of a data folder as one plain array, and what most
 # often makes NumPy store Python objects instead.
 _SAVE_HINTS = {
-    "images": "np.save('images.npy', images) with images one numeric array of shape (n, height, width[, channels])",
+    "images": "np.save('images.npy', images), where images is one numeric array of shape (n, height, width[, channels])",
     "labels": "np.save('labels.npy', np.asarray(labels, dtype='int64')) for class numbers, or dtype=str for text",
 }
 _OBJECT_CAUSES = {

@@ -432,7 +432,7 @@ BAD_INPUTS = {
     "channels-first": (dict(images=np.zeros((6, 3, 8, 8), np.uint8)), ["channels-first", "np.transpose(images, (0, 2, 3, 1))"]),
     "flat-vectors": (dict(images=np.zeros((6, 64))), ["shape (6, 64)", "reshape them to (n, h, w)"]),
     "string-pixels": (dict(images=np.array([[["a"]]])), ["not numeric"]),
-    "labels-too-short": (dict(images=np.zeros((6, 4, 4)), labels=np.arange(5)), ["labels has shape (5,)", "images has shape (6, 4, 4, 1)"]),
+    "labels-too-short": (dict(images=np.zeros((6, 4, 4)), labels=np.arange(5)), ["labels has shape (5,)", "images has shape (6, 4, 4)"]),
     "labels-2d": (dict(images=np.zeros((6, 4, 4)), labels=np.zeros((6, 1))), ["labels has shape (6, 1)", "labels.ravel()"]),
     "fractional-labels": (dict(images=np.zeros((4, 4, 4)), labels=np.array([0.5, 1, 2, 3])), ["fractional values such as [0.5]"]),
     "fewer-samples": (dict(images=np.eye(4).reshape(4, 2, 2), labels=np.arange(4)), None),

@@ -455,7 +455,7 @@ def test_label_shape_mismatch_names_both_shapes(tmp_path, labels_shape):
         load_image_folder(tmp_path)
     message = str(caught.value)
     assert f"labels has shape {labels_shape}" in message
-    assert "images has shape (6, 5, 7, 1)" in message
+    assert "images has shape (6, 5, 7)" in message
     assert "shape (6,)" in message
 
 
