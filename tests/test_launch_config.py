@@ -23,6 +23,10 @@ from kmdl_launch import github_parts, repository_web_url  # noqa: E402
         "https://github.com/owner/kmdl.git",
         "https://github.com/owner/kmdl/",
         "https://github.com/owner/kmdl",
+        "https://GitHub.com/owner/kmdl",
+        "https://www.github.com/owner/kmdl",
+        "ssh://git@github.com:22/owner/kmdl.git",
+        "https://user:token@github.com/owner/kmdl.git",
     ],
 )
 def test_github_clone_urls_become_https(clone_url):
@@ -30,9 +34,13 @@ def test_github_clone_urls_become_https(clone_url):
     assert github_parts(repository_web_url(clone_url)) == ("owner", "kmdl")
 
 
-def test_other_hosts_keep_their_url():
-    assert repository_web_url("https://gitlab.com/owner/kmdl.git") == "https://gitlab.com/owner/kmdl"
-    assert github_parts("https://gitlab.com/owner/kmdl") is None
+@pytest.mark.parametrize(
+    "clone_url",
+    ["https://gitlab.com/owner/kmdl.git", "git@gitlab.com:owner/kmdl.git", "https://user:token@gitlab.com/owner/kmdl"],
+)
+def test_other_hosts_keep_url_without_credentials(clone_url):
+    assert repository_web_url(clone_url) == "https://gitlab.com/owner/kmdl"
+    assert github_parts(repository_web_url(clone_url)) is None
 
 
 def build_with_url(tmp_path, url, explicit):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,26 +57,36 @@ def github_parts(url):
     """Return (owner, repository) of a GitHub URL, or None for other hosts."""
     parts = urlsplit(url)
     path = parts.path.strip("/").removesuffix(".git").split("/")
-    if parts.netloc != "github.com" or len(path) != 2:
+    if (parts.hostname or "") not in GITHUB_HOSTS or len(path) < 2 or not all(path[:2]):
         return None
     return path[0], path[1]
 
 
+#: Host names that serve GitHub repositories (host names are case-insensitive).
+GITHUB_HOSTS = ("github.com", "www.github.com")
+
+
 def repository_web_url(url):
-    """Return a git clone URL of GitHub as https://github.com/OWNER/REPO, other URLs unchanged.
+    """Return a clone URL as a web URL: https://github.com/OWNER/REPO for GitHub.
 
     Read the Docs may give an SSH clone URL (git@github.com:OWNER/REPO.git),
-    which neither the repository button nor pip can use.
+    which neither the repository button nor pip can use. User names, tokens
+    and ports are dropped, so that no credential reaches a page. A URL of
+    another host keeps its scheme, host and path, without ``.git``.
     """
     url = url.strip()
-    if url.startswith("git@github.com:"):
-        url = "https://github.com/" + url.removeprefix("git@github.com:")
-    elif url.startswith("ssh://git@github.com/"):
-        url = "https://github.com/" + url.removeprefix("ssh://git@github.com/")
+    scp_like = re.fullmatch(r"([^@/:]+)@([^/:]+):/?(.*)", url)
+    if scp_like:
+        url = f"ssh://{scp_like.group(1)}@{scp_like.group(2)}/{scp_like.group(3)}"
     parts = github_parts(url)
-    if parts is None:
+    if parts is not None:
+        return "https://github.com/{}/{}".format(*parts)
+    split = urlsplit(url)
+    if not split.hostname:
         return url.removesuffix(".git")
-    return "https://github.com/{}/{}".format(*parts)
+    port = f":{split.port}" if split.port and split.scheme in ("http", "https") else ""
+    scheme = split.scheme if split.scheme in ("http", "https") else "https"
+    return f"{scheme}://{split.hostname}{port}{split.path.rstrip('/').removesuffix('.git')}"
 
 
 def executed_notebook_path(app, pagename):
