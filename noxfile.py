@@ -68,7 +68,9 @@ def docs(session):
         "from kmdl.figures.languages import cjk_font_family; print('cjk font:', cjk_font_family() or '')",
         silent=True,
     )
-    fonts = [line.removeprefix("cjk font:").strip() for line in output.splitlines() if line.startswith("cjk font:")]
+    # With --install-only nox runs nothing and returns None: install the font then.
+    lines = output.splitlines() if output else []
+    fonts = [line.removeprefix("cjk font:").strip() for line in lines if line.startswith("cjk font:")]
     if not any(fonts):
         install_debian_packages(session, DOCS_DEBIAN_PACKAGES, npm=False)
     cache = os.environ.get("KMDL_NB_CACHE", str(DOCS_BUILD / ".jupyter_cache"))

@@ -427,10 +427,11 @@ def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
         written = _draw_outputs(staging, dataset, assignments, n_clusters, metrics, seed)
         if not out_dir.exists():
             # mkdtemp makes a folder only its owner can read, so give it the
-            # mode that a plain mkdir gives under the user's umask.
+            # permissions that a plain mkdir gives under the user's umask,
+            # keeping the setgid bit that a shared parent folder passes on.
             umask = os.umask(0)
             os.umask(umask)
-            staging.chmod(0o777 & ~umask)
+            staging.chmod((staging.stat().st_mode & 0o7000) | (0o777 & ~umask))
             staging.rename(out_dir)
             return written
         # Remove every earlier output first, so that a confusion.png from an

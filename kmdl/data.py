@@ -84,7 +84,7 @@ def _label_shape_fix(labels, n_images):
 
 def _make_dataset(images, labels, name):
     scaling = describe_pixel_scaling(images)
-    # The shape the user saved, for messages; grey stacks gain a channel axis below.
+    # The shape the user saved, for messages. Grey stacks gain a channel axis below.
     saved_shape = np.shape(images)
     images = as_image_stack(images, name="images")
     if labels is None:

@@ -163,6 +163,18 @@ def test_out_dir_mode_follows_umask(tmp_path, capsys, unlabelled_folder):
     assert stat.S_IMODE(out_dir.stat().st_mode) == 0o755
 
 
+def test_out_dir_keeps_setgid_of_shared_parent(tmp_path, capsys, unlabelled_folder):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o2775)
+    if not shared.stat().st_mode & stat.S_ISGID:
+        pytest.skip("this file system does not keep the setgid bit on folders")
+    status, _, err = run(["run", "--data", str(unlabelled_folder), *KMEANS, "--clusters", "3",
+                          "--out", str(shared / "result"), "--quiet"], capsys)
+    assert status == 0, err
+    assert (shared / "result").stat().st_mode & stat.S_ISGID
+
+
 def test_run_without_labels_needs_clusters(capsys, unlabelled_folder, tmp_path):
     status, _, err = run(["run", "--data", str(unlabelled_folder), "--out", str(tmp_path / "x"), "--quiet"], capsys)
     assert_one_line_error(status, err, "no labels.npy", "--clusters K")
