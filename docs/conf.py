@@ -5,6 +5,7 @@ build fails on any cell error, on a cell that runs past the timeout, and (with
 ``-W``) on any Sphinx warning.
 """
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -133,7 +134,13 @@ html_css_files = ["kmdl-a11y.css", "kmdl-outputs.css"]
 # The Chinese search reads the field's terms as a jieba user dictionary
 # (docs/_ext/kmdl_zh_search.py). Without a "dict", Sphinx 9 would load jieba's
 # own dictionary again, which takes several seconds on every build.
-html_search_options = {"dict": str(DOCS / "_data" / "zh-search-terms.txt")}
+# The digest makes an edit of the dictionary a change of configuration, so an
+# incremental build indexes every page again.
+_SEARCH_TERMS = DOCS / "_data" / "zh-search-terms.txt"
+html_search_options = {
+    "dict": str(_SEARCH_TERMS),
+    "dict_sha256": hashlib.sha256(_SEARCH_TERMS.read_bytes()).hexdigest(),
+}
 html_js_files = ["kmdl-a11y.js"]
 
 # --- Translation ------------------------------------------------------------
