@@ -198,3 +198,13 @@ def test_toggle_opens_sidebar_on_narrow_screen(language, browser_page, server):
         "() => document.querySelector('#pst-primary-sidebar-modal')?.open === true", timeout=5_000
     )
     assert browser_page.locator("#pst-primary-sidebar-modal .bd-sidenav a").first.is_visible()
+
+
+def test_header_fits_phone_width(language, browser_page, server):
+    prefix = f"{language.name}/" if language.name else ""
+    browser_page.set_viewport_size({"width": 320, "height": 700})
+    open_page(browser_page, f"{server}{prefix}index.html")
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= 320
+    search = browser_page.locator(".bd-header-article .search-button")
+    assert search.is_visible()
+    assert search.bounding_box()["x"] + search.bounding_box()["width"] <= 320
