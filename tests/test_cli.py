@@ -163,7 +163,7 @@ def test_out_dir_mode_follows_umask(tmp_path, capsys, unlabelled_folder):
     assert stat.S_IMODE(out_dir.stat().st_mode) == 0o755
 
 
-def test_out_dir_keeps_setgid_of_shared_parent(tmp_path, capsys, unlabelled_folder):
+def test_out_dir_keeps_parent_setgid(tmp_path, capsys, unlabelled_folder):
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o2775)

@@ -30,7 +30,7 @@ def readthedocs():
     return yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
 
 
-def test_readthedocs_installs_the_docs_packages(readthedocs):
+def test_readthedocs_installs_docs_packages(readthedocs):
     # Read the Docs ignores apt_packages when build.commands is set, and its
     # builds cannot run apt-get themselves, so the font must come from here.
     build = readthedocs["build"]
@@ -38,14 +38,14 @@ def test_readthedocs_installs_the_docs_packages(readthedocs):
     assert set(noxfile_constant("DOCS_DEBIAN_PACKAGES")) <= set(build["apt_packages"])
 
 
-def test_readthedocs_builds_with_nox_and_publishes_the_html(readthedocs):
+def test_readthedocs_runs_nox_docs(readthedocs):
     html_steps = readthedocs["build"]["jobs"]["build"]["html"]
     assert html_steps[0].endswith("nox -s docs")
     assert "cp -r docs/_build/html/. $READTHEDOCS_OUTPUT/html/" in html_steps
     assert any("pip install nox" in step for step in readthedocs["build"]["jobs"]["install"])
 
 
-def test_both_hosts_build_with_the_same_python(readthedocs):
+def test_hosts_use_same_python(readthedocs):
     workflow = yaml.safe_load((ROOT / ".github/workflows/site.yml").read_text(encoding="utf-8"))
     container = workflow["jobs"]["build"]["container"]
     assert container.startswith(f"python:{readthedocs['build']['tools']['python']}-")

@@ -70,9 +70,10 @@ def repository_web_url(url):
     """Return a clone URL as a web URL: https://github.com/OWNER/REPO for GitHub.
 
     Read the Docs may give an SSH clone URL (git@github.com:OWNER/REPO.git),
-    which neither the repository button nor pip can use. User names, tokens
-    and ports are dropped, so that no credential reaches a page. A URL of
-    another host keeps its scheme, host and path, without ``.git``.
+    which neither the repository button nor pip can use. User names and
+    tokens are dropped, so that no credential reaches a page. A URL of another
+    host keeps its host and path, without ``.git``, and the port of an http or
+    https URL. It becomes an https URL unless it was http.
     """
     url = url.strip()
     scp_like = re.fullmatch(r"([^@/:]+)@([^/:]+):/?(.*)", url)

@@ -176,7 +176,7 @@ def click_visible_sidebar_toggle(tab):
     visible[0].click()
 
 
-def test_one_search_field_and_toggle_hides_sidebar(language, browser_page, server):
+def test_toggle_hides_sidebar_on_wide_screen(language, browser_page, server):
     prefix = f"{language.name}/" if language.name else ""
     open_page(browser_page, f"{server}{prefix}index.html")
     assert browser_page.evaluate(VISIBLE_COUNT_JS, ".search-button-field") == 1
