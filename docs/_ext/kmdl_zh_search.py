@@ -34,9 +34,10 @@ class SearchChineseWithEnglishStemmer(SearchChinese):
         dictionary = Path(options.get("dict") or "")
         if dictionary.is_file():
             for line in dictionary.read_text(encoding="utf-8").splitlines():
-                word = line.split()[0] if line.split() else ""
-                if len(word) == 1:
-                    self.single_character_terms.add(word)
+                # A jieba dictionary line is "word [frequency] [part of speech]".
+                fields = line.split()
+                if fields and len(fields[0]) == 1:
+                    self.single_character_terms.add(fields[0])
 
     def word_filter(self, stemmed_word):
         return stemmed_word in self.single_character_terms or super().word_filter(stemmed_word)
