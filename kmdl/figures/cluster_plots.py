@@ -122,7 +122,7 @@ def plot_cluster_samples(
                 pixels, cmap = _displayable(images[picked[column]])
                 ax.imshow(pixels, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
         label = f"{cluster}\n(n={members.size})" if members.size else f"{cluster}\n{text['empty']}"
-        axes[cluster, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+        axes[cluster, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=10)
     title = text["samples_title"]
     if n_drawn < n_clusters:
         title += text["first_clusters"].format(drawn=n_drawn, total=n_clusters)
@@ -288,7 +288,7 @@ def plot_clusterings(datasets, labelings, *, language="en"):
                 # Rounded first, so a slightly negative ARI reads 0.00, not -0.00.
                 ari=round(adjusted_rand_score(truth, labels), 2) + 0.0,
             )
-            ax.set_title(title, fontsize=9)
+            ax.set_title(title, fontsize=11)
             ax.set_aspect("equal", adjustable="datalim")
             ax.set_xticks([])
             ax.set_yticks([])

@@ -182,7 +182,7 @@ def plot_centroid_images(centroids, image_shape=(8, 8), *, titles=None, ncols=10
             continue
         ax.imshow(centroids[index].reshape(height, width), cmap=cmap, vmin=vmin, vmax=vmax)
         if titles is not None:
-            ax.set_title(str(titles[index]), fontsize=10)
+            ax.set_title(str(titles[index]), fontsize=12)
     fig.subplots_adjust(
         left=0.01, right=0.99, bottom=0.01, top=1.0 - (title_room + 0.02) / fig_height,
         wspace=0.08, hspace=title_room / (1.0 - title_room) + 0.05,

@@ -130,7 +130,7 @@ def plot_kernels_and_feature_maps(image, kernels, feature_maps, max_maps=8, *, l
 
     fig, axes = plt.subplots(2, count + 1, figsize=(1.35 * (count + 1), 3.0), layout="constrained", squeeze=False)
     axes[0, 0].imshow(pixels, cmap="gray_r", interpolation="nearest")
-    axes[0, 0].set_title(text["input"], fontsize=9)
+    axes[0, 0].set_title(text["input"], fontsize=11)
     axes[1, 0].axis("off")
 
     kernel_limit = float(np.abs(kernels[..., :count]).max()) or 1.0
@@ -141,9 +141,9 @@ def plot_kernels_and_feature_maps(image, kernels, feature_maps, max_maps=8, *, l
         kernel_ax.imshow(
             kernels[..., index], cmap="RdBu_r", vmin=-kernel_limit, vmax=kernel_limit, interpolation="nearest"
         )
-        kernel_ax.set_title(text["kernel"].format(index=index + 1), fontsize=9)
+        kernel_ax.set_title(text["kernel"].format(index=index + 1), fontsize=11)
         map_ax.imshow(maps[..., index], cmap="magma", vmin=map_floor, vmax=map_limit, interpolation="nearest")
-        map_ax.set_title(text["map"].format(index=index + 1), fontsize=9)
+        map_ax.set_title(text["map"].format(index=index + 1), fontsize=11)
     for ax in axes.flat:
         ax.set_xticks([])
         ax.set_yticks([])
