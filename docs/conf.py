@@ -31,6 +31,8 @@ extensions = [
     "kmdl_cache_key",
     "kmdl_launch",
     "kmdl_zh_search",
+    # Keeps names such as K-means from breaking at their hyphen.
+    "kmdl_nowrap",
     # Stops "shape" in "ndarray of shape (n, d)" from linking to an unrelated attribute.
     "kmdl_type_links",
     # Shares the pages out evenly between the processes of a parallel build (-j).

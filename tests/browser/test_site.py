@@ -187,6 +187,11 @@ def test_toggle_hides_sidebar_on_wide_screen(language, browser_page, server):
         "() => document.querySelector('#pst-primary-sidebar').getBoundingClientRect().right <= 0",
         timeout=5_000,
     )
+    # With the sidebar's search field gone, the header's search button takes its place.
+    search = browser_page.locator(".bd-header-article .search-button")
+    assert search.is_visible()
+    search.click()
+    browser_page.wait_for_function("() => document.querySelector('#pst-search-dialog')?.open === true", timeout=5_000)
 
 
 def test_toggle_opens_sidebar_on_narrow_screen(language, browser_page, server):

@@ -314,3 +314,13 @@ def test_chinese_search_has_field_terms():
     terms = search_terms("zh_CN")
     for word in ["伪标签", "遗忘门", "卷积核", "簇", "池化层", "谱聚类"]:
         assert word in terms, f"the zh_CN search index has no entry for {word!r}"
+
+
+@pytest.mark.parametrize("language", LANGUAGE_TAGS)
+def test_method_names_kept_on_one_line(language):
+    # docs/_ext/kmdl_nowrap.py wraps K-means in prose so that it does not break at its hyphen.
+    body = article(soup(twin(language, "kmeans.html")))
+    wrapped = body.select("span.kmdl-nowrap")
+    assert any(span.get_text() == "K-means" for span in wrapped), f"{language}/kmeans.html wraps no K-means"
+    in_code = [span for span in wrapped if matches_up_to(span, "pre, code", body)]
+    assert not in_code, f"{language}/kmeans.html wraps names inside code: {in_code[:3]}"
