@@ -110,7 +110,9 @@ others are named:
   scikit-image 0.25, 8 orientations, cells of 2x2 pixels). Alone, they
   give 0.908: both groups fall with their own digit, but other digits mix.
   Joined to the features at unit length they give 0.959, and at twice that
-  length 0.948. In both cases the 1s with a foot stay with the 2s.
+  length 0.948. Intersecting UMAP's neighbour graph of the features with
+  that of the histograms gives 0.960. In all three the 1s with a foot stay
+  with the 2s.
 """
 
 import warnings
