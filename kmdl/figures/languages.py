@@ -98,7 +98,8 @@ def translate(label, table, language):
 
     Examples
     --------
-    >>> translate("random start", {"zh_CN": {"random start": "随机初始化"}}, "zh_CN")
+    >>> names = {"zh_CN": {"random start": "随机初始化"}}
+    >>> translate("random start", names, "zh_CN")
     '随机初始化'
     >>> translate("CNN", {"zh_CN": {}}, "zh_CN")
     'CNN'
