@@ -220,6 +220,7 @@ class Visit:
     toc_links: list = field(default_factory=list)
     language_links: list = field(default_factory=list)
     screenshot: Path | None = None
+    screenshots: list = field(default_factory=list)
 
 
 def is_local(url, server):
@@ -244,6 +245,32 @@ def guard_network(tab, server):
 
     tab.route("**/*", handle)
     return remote
+
+
+# Chromium 150 drew a full-page capture of the 78,600 px English API page as a
+# mostly blank image, while 73,200 px still worked, so tall pages are captured
+# in parts well below either height.
+SCREENSHOT_PART_HEIGHT = 20_000
+
+
+def write_screenshots(tab, path):
+    """Write a full-page screenshot to ``path``, in parts PAGE.png, PAGE-2.png, ... when the page is tall.
+
+    Returns the paths written, first part first.
+    """
+    width, height = tab.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    if height <= SCREENSHOT_PART_HEIGHT:
+        tab.screenshot(path=str(path), full_page=True)
+        return [path]
+    paths = []
+    for index, top in enumerate(range(0, height, SCREENSHOT_PART_HEIGHT)):
+        part = path if index == 0 else path.with_name(f"{path.stem}-{index + 1}{path.suffix}")
+        clip = {"x": 0, "y": top, "width": width, "height": min(SCREENSHOT_PART_HEIGHT, height - top)}
+        tab.screenshot(path=str(part), full_page=True, clip=clip)
+        paths.append(part)
+    return paths
 
 
 def visit_page(context, server, page, scheme, axe_source, screenshots):
@@ -282,8 +309,8 @@ def visit_page(context, server, page, scheme, axe_source, screenshots):
 
         path = screenshots / page.language.label / scheme / f"{page.name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(path), full_page=True)
-        visit.screenshot = path
+        visit.screenshots = write_screenshots(tab, path)
+        visit.screenshot = visit.screenshots[0]
 
         tab.add_script_tag(content=axe_source)
         visit.axe_violations = tab.evaluate(AXE_JS)

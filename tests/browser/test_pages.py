@@ -103,4 +103,6 @@ def test_page_language_links_open_same_page(page, visits, server):
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_page_screenshot_written(page, scheme, visits):
     visit = visits(page, scheme)
-    assert visit.screenshot is not None and visit.screenshot.stat().st_size > 0
+    assert visit.screenshot is not None
+    for path in visit.screenshots:
+        assert path.stat().st_size > 0, f"empty screenshot {path}"
