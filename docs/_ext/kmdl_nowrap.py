@@ -50,9 +50,7 @@ class KeepNamesTogether(SphinxPostTransform):
     def run(self, **kwargs):
         for text_node in list(self.document.findall(nodes.Text)):
             parent = text_node.parent
-            if parent is None or isinstance(parent, SKIPPED_PARENTS):
-                continue
-            if any(isinstance(ancestor, SKIPPED_PARENTS) for ancestor in _ancestors(parent)):
+            if parent is None or any(isinstance(node, SKIPPED_PARENTS) for node in _ancestors(parent)):
                 continue
             if not NAME_PATTERN.search(text_node):
                 continue
@@ -64,6 +62,7 @@ class KeepNamesTogether(SphinxPostTransform):
 
 
 def _ancestors(node):
+    """Yield ``node``, then its parent, and so on up to the document."""
     while node is not None:
         yield node
         node = node.parent
