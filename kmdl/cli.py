@@ -32,6 +32,11 @@ EXIT_INTERRUPTED = 130
 # Files that ``kmdl run`` writes; --overwrite replaces these and nothing else.
 OUTPUT_FILES = ("metrics.json", "assignments.npy", "clusters.png", "confusion.png")
 
+# Languages of the words on the figures, the same as kmdl.figures.languages.LANGUAGES.
+# They are written out here because importing that module imports matplotlib, which
+# would slow down every command, --help included. tests/test_cli.py checks that both match.
+FIGURE_LANGUAGES = ("en", "zh_CN")
+
 # Warnings meant for developers of the libraries, not for someone running a command.
 _SILENCED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 
@@ -150,6 +155,13 @@ def build_parser():
         action="store_true",
         help="allow --out to be an existing non-empty folder; kmdl replaces only its own "
         f"output files ({', '.join(OUTPUT_FILES)}) there (default: off)",
+    )
+    run.add_argument(
+        "--language",
+        choices=FIGURE_LANGUAGES,
+        default="en",
+        help="language of the words drawn on the figures: en (English) or zh_CN (Simplified Chinese, "
+        "which needs a CJK font such as Debian's fonts-noto-cjk) (default: en)",
     )
     run.add_argument("--quiet", action="store_true", help="show no progress bar (default: off)")
     run.set_defaults(handler=_run)
@@ -368,6 +380,7 @@ def _run(args, out):
     method = get_method(args.method)
     out_dir = args.out if args.out is not None else _default_out_dir(args.method)
     _check_out_dir(out_dir, args.overwrite)
+    figure_rc = _figure_rc(args.language)
     if args.epochs is not None and method.default_epochs is None:
         warnings.warn(f"--epochs has no effect on method {args.method!r}, which does not train in epochs.")
 
@@ -403,7 +416,9 @@ def _run(args, out):
         steps.set_description("writing outputs")
         metrics = _metrics_record(args, source, dataset, n_clusters, assignments, seconds)
         try:
-            written = _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, args.seed)
+            written = _write_outputs(
+                out_dir, dataset, assignments, n_clusters, metrics, args.seed, args.language, figure_rc
+            )
         except OSError as error:
             raise OutputError(f"could not write the results to {out_dir}: {error}") from None
         steps.update()
@@ -414,7 +429,7 @@ def _run(args, out):
     return EXIT_OK
 
 
-def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
+def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed, language, figure_rc):
     """Write every output file to ``out_dir`` and return their names.
 
     The files are written to a hidden folder beside ``out_dir`` and moved in
@@ -424,7 +439,7 @@ def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-partial-", dir=out_dir.parent))
     try:
-        written = _draw_outputs(staging, dataset, assignments, n_clusters, metrics, seed)
+        written = _draw_outputs(staging, dataset, assignments, n_clusters, metrics, seed, language, figure_rc)
         if not out_dir.exists():
             # mkdtemp makes a folder only its owner can read, so give it the
             # permissions that a plain mkdir gives under the user's umask,
@@ -448,8 +463,11 @@ def _write_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _draw_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
-    """Write metrics.json, assignments.npy and the figures to ``out_dir`` and return their names."""
+def _draw_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed, language, figure_rc):
+    """Write metrics.json, assignments.npy and the figures to ``out_dir`` and return their names.
+
+    The figures' words are in ``language``, drawn with the matplotlib settings ``figure_rc``.
+    """
     import matplotlib.pyplot as plt
 
     from kmdl.figures.cluster_plots import plot_cluster_samples, plot_matched_confusion
@@ -458,16 +476,37 @@ def _draw_outputs(out_dir, dataset, assignments, n_clusters, metrics, seed):
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     np.save(out_dir / "assignments.npy", assignments, allow_pickle=False)
 
-    with plt.rc_context(_figure_fonts()):
-        figure = plot_cluster_samples(dataset.images, assignments, n_clusters, random_state=seed)
+    with plt.rc_context(figure_rc):
+        figure = plot_cluster_samples(dataset.images, assignments, n_clusters, random_state=seed, language=language)
         figure.savefig(out_dir / "clusters.png", dpi=100, bbox_inches="tight")
         plt.close(figure)
         if dataset.labels is not None:
-            figure = plot_matched_confusion(dataset.classes[dataset.labels], assignments)
+            figure = plot_matched_confusion(dataset.classes[dataset.labels], assignments, language=language)
             figure.savefig(out_dir / "confusion.png", dpi=100, bbox_inches="tight")
             plt.close(figure)
             written.append("confusion.png")
     return written
+
+
+def _figure_rc(language):
+    """Return the matplotlib settings that draw the figures' words in ``language``.
+
+    ``kmdl run`` calls it before loading the data, so a missing font stops the command before any fitting.
+
+    Raises
+    ------
+    UsageError
+        If ``language`` is zh_CN and no font with Chinese glyphs is installed.
+    """
+    from kmdl.figures.languages import language_rc
+
+    if language == "en":
+        return _figure_fonts()
+    try:
+        # language_rc puts the CJK font first, so it draws CJK class names as well.
+        return language_rc(language)
+    except LookupError as error:
+        raise UsageError(f"--language {language}: {error} Or pass --language en.") from None
 
 
 def _figure_fonts():

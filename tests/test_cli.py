@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from kmdl.cli import OUTPUT_FILES, build_parser, main
+from kmdl.cli import FIGURE_LANGUAGES, OUTPUT_FILES, build_parser, main
 from kmdl.data import save_image_folder
 from kmdl.methods import DEFAULT_METHOD, METHODS, Method
 
@@ -84,7 +84,7 @@ def test_help_gives_every_option_a_default():
     run_parser = build_parser()._subparsers._group_actions[0].choices["run"]
     options = [action for action in run_parser._actions if action.option_strings and action.dest != "help"]
     assert {action.dest for action in options} >= {
-        "dataset", "data", "method", "clusters", "seed", "epochs", "out", "overwrite", "quiet"
+        "dataset", "data", "method", "clusters", "seed", "epochs", "out", "overwrite", "language", "quiet"
     }
     for action in options:
         assert "default" in action.help, action.dest
@@ -334,6 +334,104 @@ def test_epochs_ignored_by_kmeans_with_warning(tmp_path, capsys, unlabelled_fold
     assert read_metrics(tmp_path / "a")["epochs"] is None
 
 
+# --- Language of the figures ----------------------------------------------------------
+
+
+def _require_cjk_font():
+    from kmdl.figures.languages import cjk_font_family
+
+    if cjk_font_family() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+
+
+def _fail_if_called(*args, **kwargs):
+    raise AssertionError("the command loaded the data before it checked the font")
+
+
+def test_help_lists_language(capsys):
+    from kmdl.figures.languages import LANGUAGES
+
+    assert main(["run", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--language {en,zh_CN}" in help_text
+    assert "fonts-noto-cjk) (default: en)" in help_text
+    assert FIGURE_LANGUAGES == LANGUAGES
+
+
+def test_chinese_figures_same_results(tmp_path, capsys, labelled_folder):
+    _require_cjk_font()
+    argv = ["run", "--data", str(labelled_folder), *KMEANS, "--quiet", "--out"]
+    for name in ("en", "en-again"):
+        assert run(argv + [str(tmp_path / name)], capsys)[0] == 0
+    status, _, err = run(argv + [str(tmp_path / "zh_CN"), "--language", "zh_CN"], capsys)
+    assert status == 0, err
+    # A glyph missing from the font would show up here as a warning.
+    assert err == ""
+
+    english, chinese = tmp_path / "en", tmp_path / "zh_CN"
+    assert _metrics_without_time(chinese) == _metrics_without_time(english)
+    np.testing.assert_array_equal(np.load(chinese / "assignments.npy"), np.load(english / "assignments.npy"))
+    for name in ("clusters.png", "confusion.png"):
+        # Two English runs draw the same bytes, so a difference comes from the language.
+        assert (english / name).read_bytes() == (tmp_path / "en-again" / name).read_bytes(), name
+        assert (chinese / name).read_bytes() != (english / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("options", "language"), [([], "en"), (["--language", "en"], "en"), (["--language", "zh_CN"], "zh_CN")]
+)
+def test_figures_receive_language(monkeypatch, tmp_path, capsys, labelled_folder, options, language):
+    import matplotlib.pyplot as plt
+
+    import kmdl.figures.cluster_plots
+    from kmdl.figures.languages import cjk_font_family
+
+    if language == "zh_CN":
+        _require_cjk_font()
+    calls = {}
+
+    def recording(draw):
+        def draw_and_record(*args, **kwargs):
+            calls[draw.__name__] = (kwargs.get("language"), plt.rcParams["font.family"][0])
+            return draw(*args, **kwargs)
+
+        return draw_and_record
+
+    for name in ("plot_cluster_samples", "plot_matched_confusion"):
+        monkeypatch.setattr(kmdl.figures.cluster_plots, name, recording(getattr(kmdl.figures.cluster_plots, name)))
+    argv = ["run", "--data", str(labelled_folder), *KMEANS, *options, "--out", str(tmp_path / "out"), "--quiet"]
+    status, _, err = run(argv, capsys)
+    assert status == 0, err
+
+    first_font = "DejaVu Sans" if language == "en" else cjk_font_family()
+    assert calls["plot_cluster_samples"] == (language, first_font)
+    assert calls["plot_matched_confusion"] == (language, first_font)
+
+
+def test_chinese_without_font_exit_2(monkeypatch, tmp_path, capsys, labelled_folder):
+    import kmdl.cli
+    import kmdl.figures.languages
+
+    monkeypatch.setattr(kmdl.figures.languages, "cjk_font_family", lambda: None)
+    monkeypatch.setattr(kmdl.cli, "_load", _fail_if_called)
+    out_dir = tmp_path / "out"
+    status, _, err = run(["run", "--data", str(labelled_folder), *KMEANS, "--language", "zh_CN",
+                          "--out", str(out_dir), "--quiet"], capsys)
+    assert_one_line_error(status, err, "--language zh_CN: No font with Chinese glyphs", "fonts-noto-cjk",
+                          "Or pass --language en.")
+    assert not out_dir.exists()
+
+
+def test_english_without_cjk_font(monkeypatch, tmp_path, capsys, labelled_folder):
+    import kmdl.figures.languages
+
+    monkeypatch.setattr(kmdl.figures.languages, "cjk_font_family", lambda: None)
+    status, _, err = run(["run", "--data", str(labelled_folder), *KMEANS, "--out", str(tmp_path / "out"),
+                          "--quiet"], capsys)
+    assert status == 0, err
+    assert (tmp_path / "out" / "clusters.png").is_file()
+
+
 # --- Same seed, same numbers -----------------------------------------------------------
 
 
@@ -487,6 +585,7 @@ def test_cluster_count_from_labels_named(tmp_path, capsys):
         (["run", "--method", "nope"], "invalid choice: 'nope'"),
         (["run", "--dataset", "digits", "--data", "x"], "not allowed with argument"),
         (["run", "--dataset", "cifar"], "invalid choice: 'cifar'"),
+        (["run", "--language", "zh"], "invalid choice: 'zh'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],
 )
