@@ -247,6 +247,8 @@ def save_image_folder(path, images, labels=None):
         Folder to create or reuse.
     images : ndarray of shape (n, h, w) or (n, h, w, c)
     labels : ndarray of shape (n,), optional
+        Without labels, a labels.npy already in the folder is deleted, so
+        that old labels are never read with the new images.
 
     Returns
     -------
@@ -258,6 +260,8 @@ def save_image_folder(path, images, labels=None):
     np.save(folder / "images.npy", np.asarray(images), allow_pickle=False)
     if labels is not None:
         np.save(folder / "labels.npy", np.asarray(labels), allow_pickle=False)
+    else:
+        (folder / "labels.npy").unlink(missing_ok=True)
     return folder
 
 

@@ -33,6 +33,15 @@ def test_folder_without_labels(tmp_path):
     assert dataset.image_shape == (4, 4, 3)
 
 
+def test_resave_without_labels_drops_old_labels(tmp_path):
+    save_image_folder(tmp_path, np.zeros((3, 4, 4)), labels=[0, 1, 0])
+    save_image_folder(tmp_path, np.ones((5, 4, 4)))
+    dataset = load_image_folder(tmp_path)
+    assert not (tmp_path / "labels.npy").exists()
+    assert dataset.labels is None
+    assert dataset.n_samples == 5
+
+
 def test_folder_missing_images(tmp_path):
     with pytest.raises(DataError, match="images.npy not found"):
         load_image_folder(tmp_path)
