@@ -25,6 +25,11 @@ SECONDS = {
 }
 PAGES = sorted([*SECONDS, "api", "relationships/index"])
 
+# Some tests compare with Sphinx's own code, which only the docs extras install.
+needs_sphinx = pytest.mark.skipif(
+    importlib.util.find_spec("sphinx") is None, reason="Sphinx is not installed (pip install -e '.[docs]')"
+)
+
 
 def finish_time(order, n_processes):
     """Return when the last page ends if each page starts, in ``order``, on the first free process."""
@@ -56,6 +61,7 @@ def test_slowest_first_keeps_order_of_ties():
     assert parallel.slowest_first(["b", "a", "c"], {"c": 2.0}) == ["c", "b", "a"]
 
 
+@needs_sphinx
 @pytest.mark.parametrize("n_processes", [2, 3, 4])
 def test_finishes_sooner_than_equal_chunks(n_processes):
     order = parallel.slowest_first(PAGES, SECONDS)
@@ -74,6 +80,7 @@ def read_slowly(chunk):
     time.sleep(0.5)
 
 
+@needs_sphinx
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="Sphinx reads in parallel only where it can fork")
 def test_sphinx_starts_pages_in_planned_order(monkeypatch):
     """Sphinx's own ParallelTasks starts the chunks in the order the extension planned."""
@@ -105,6 +112,7 @@ def fake_app(parallel_jobs, safe_flags):
     return SimpleNamespace(parallel=parallel_jobs, extensions=extensions)
 
 
+@needs_sphinx
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="Sphinx reads in parallel only where it can fork")
 def test_parallel_read_needs_safe_extensions():
     assert parallel.reads_in_parallel(fake_app(2, [True, True]))
