@@ -573,3 +573,20 @@ def test_warnings_are_not_errors_for_clean_input(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_image_folder(tmp_path)
+
+
+def test_flat_uint8_pixels_scaled_like_images():
+    from kmdl.deep._base import prepare_input
+
+    pixels = np.arange(0, 256, 5, dtype=np.uint8).reshape(1, -1).repeat(3, axis=0)
+    flat = prepare_input(pixels).flat
+    stack = prepare_input(pixels.reshape(3, 1, -1)).flat
+    np.testing.assert_allclose(flat, pixels / 255.0, rtol=1e-6)
+    np.testing.assert_array_equal(flat, stack)
+
+
+def test_flat_float_features_kept():
+    from kmdl.deep._base import prepare_input
+
+    features = np.linspace(-40.0, 300.0, 12).reshape(3, 4)
+    np.testing.assert_allclose(prepare_input(features).flat, features, rtol=1e-6)

@@ -3,8 +3,9 @@
 Every estimator in :mod:`kmdl.deep` passes its input through
 :func:`prepare_input` once, at the boundary. Image stacks become float32 in
 [0, 1] through :func:`kmdl.validation.as_image_stack`. Flat arrays of shape
-(n, d) are checked for finite numbers and used as they are, so scale them
-(for example to [0, 1]) before fitting.
+(n, d) are checked for finite numbers. A flat array of dtype uint8 holds
+pixels, so it is divided by 255 like an image stack; any other flat array is
+used as it is, so scale it (for example to [0, 1]) before fitting.
 """
 
 import warnings
@@ -55,7 +56,8 @@ def prepare_input(X, name="X"):
     Parameters
     ----------
     X : array-like of shape (n, d), (n, h, w) or (n, h, w, c)
-        Flat feature vectors or an image stack.
+        Flat feature vectors or an image stack. Flat uint8 pixels are divided
+        by 255; other flat values are kept.
     name : str, default="X"
         Name used in error messages.
 
@@ -73,7 +75,11 @@ def prepare_input(X, name="X"):
         images = as_image_stack(array, name)
         return NetworkInput(images, images.reshape(images.shape[0], -1))
     if array.ndim == 2:
-        return NetworkInput(None, as_feature_matrix(array, name).astype(np.float32))
+        flat = as_feature_matrix(array, name).astype(np.float32)
+        if array.dtype == np.uint8:
+            # Same rule as for image stacks: 8-bit pixels map to [0, 1].
+            flat /= 255.0
+        return NetworkInput(None, flat)
     raise DataError(
         f"{name} has shape {array.shape}; expected flat vectors (n, d) or an image "
         "stack (n, height, width) or (n, height, width, channels)."
