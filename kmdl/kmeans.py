@@ -8,6 +8,7 @@ centroids it ends with the same labels and inertia as scikit-learn's Lloyd
 algorithm, which the test suite checks.
 """
 
+import numbers
 import warnings
 from dataclasses import dataclass
 
@@ -186,7 +187,7 @@ class TeachingKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             raise ValueError(f"max_iter={self.max_iter!r} is invalid: pass an integer >= 1.")
         if not isinstance(self.n_init, (int, np.integer)) or self.n_init < 1:
             raise ValueError(f"n_init={self.n_init!r} is invalid: pass an integer >= 1.")
-        if self.tol < 0:
+        if isinstance(self.tol, bool) or not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
             raise ValueError(f"tol={self.tol!r} is invalid: pass a number >= 0.")
         if isinstance(self.init, str):
             if self.init not in ("k-means++", "random"):

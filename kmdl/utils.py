@@ -33,6 +33,10 @@ def set_seed(seed):
     tf.config.experimental.enable_op_determinism()
 
 
+#: Largest int seed, the upper end of what numpy.random.RandomState accepts.
+MAX_SEED = 2**32 - 1
+
+
 def check_random_state_seed(random_state):
     """Return an int seed drawn from ``random_state`` for Keras and NumPy alike.
 
@@ -42,6 +46,11 @@ def check_random_state_seed(random_state):
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1)[0] % (2**31 - 1))
     if isinstance(random_state, (int, np.integer)):
+        if not 0 <= random_state <= MAX_SEED:
+            raise ValueError(
+                f"random_state={random_state!r} is invalid: pass an int from 0 to {MAX_SEED}, "
+                "the range that NumPy accepts as a seed."
+            )
         return int(random_state)
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(0, 2**31 - 1))

@@ -135,6 +135,8 @@ def test_recommended_rejects_two_images(digits):
         ({"confident_fraction": 0.0}, "confident_fraction=0.0"),
         ({"contrastive_steps": -1}, "contrastive_steps=-1"),
         ({"pca_weight": -1.0}, "pca_weight=-1.0"),
+        ({"umap_neighbors": 1}, "umap_neighbors=1 is invalid"),
+        ({"random_state": -1}, "random_state=-1 is invalid"),
     ],
 )
 def test_recommended_rejects_bad_parameters(params, message):

@@ -71,3 +71,21 @@ def test_image_stack_is_flattened(digits):
     np.testing.assert_array_equal(from_images.labels_, from_vectors.labels_)
     assert from_images.n_features_in_ == 64
     np.testing.assert_array_equal(from_images.predict(digits.images[:7]), from_vectors.labels_[:7])
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"tol": None}, "tol=None is invalid"),
+        ({"tol": "a"}, "tol='a' is invalid"),
+        ({"tol": -1.0}, "tol=-1.0 is invalid"),
+        ({"tol": float("nan")}, "tol=nan is invalid"),
+        ({"max_iter": 0}, "max_iter=0 is invalid"),
+        ({"n_init": 2.5}, "n_init=2.5 is invalid"),
+        ({"init": "kmeans++"}, "init='kmeans\\+\\+' is invalid"),
+    ],
+)
+def test_bad_parameters_named_in_error(params, expected):
+    X = np.arange(40.0).reshape(20, 2)
+    with pytest.raises(ValueError, match=expected):
+        TeachingKMeans(n_clusters=2, **params).fit(X)

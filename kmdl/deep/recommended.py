@@ -298,6 +298,11 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
             "n_init",
         ):
             check_positive_int(getattr(self, name), name)
+        if self.umap_neighbors < 2:
+            raise ValueError(
+                f"umap_neighbors={self.umap_neighbors!r} is invalid: UMAP's graph needs at least 2 neighbours "
+                "per sample; pass an integer >= 2."
+            )
         if isinstance(self.contrastive_steps, bool) or not isinstance(self.contrastive_steps, (int, np.integer)):
             raise ValueError(f"contrastive_steps={self.contrastive_steps!r} is invalid: pass an integer >= 0.")
         if self.contrastive_steps < 0:
