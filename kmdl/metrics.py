@@ -6,9 +6,28 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.metrics.cluster import contingency_matrix
 
 
+def _as_label_vector(labels, name):
+    """Return ``labels`` as a 1-D array, or raise ValueError for a matrix or missing values."""
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        raise ValueError(
+            f"{name} has shape {labels.shape}; pass one label per sample, shape (n,). "
+            "For class probabilities of shape (n, k), pass probabilities.argmax(axis=1)."
+        )
+    if labels.dtype.kind in "fc" and np.isnan(labels).any():
+        positions = np.flatnonzero(np.isnan(labels))
+        raise ValueError(
+            f"{name} has a NaN label at index {positions[0]} ({positions.size} NaN in all); "
+            "pass a label for every sample."
+        )
+    return labels
+
+
 def _check_label_pair(y_true, y_pred):
-    y_true = np.asarray(y_true).ravel()
-    y_pred = np.asarray(y_pred).ravel()
+    y_true = _as_label_vector(y_true, "y_true")
+    y_pred = _as_label_vector(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"y_true has {y_true.shape[0]} labels and y_pred has {y_pred.shape[0]}; "

@@ -42,6 +42,25 @@ def test_accuracy_length_mismatch_raises():
         clustering_accuracy([0, 1, 2], [0, 1])
 
 
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "expected"),
+    [
+        ([0, 1, np.nan, np.nan], [0, 1, 2, 2], "y_true has a NaN label at index 2 \\(2 NaN in all\\)"),
+        ([0, 1, 1, 0], [0.0, np.nan, 1.0, 0.0], "y_pred has a NaN label at index 1 \\(1 NaN in all\\)"),
+        ([0, 1, 1, 0], np.eye(4)[:, :3], "y_pred has shape \\(4, 3\\).*argmax\\(axis=1\\)"),
+    ],
+)
+def test_missing_or_matrix_labels_rejected(y_true, y_pred, expected):
+    with pytest.raises(ValueError, match=expected):
+        clustering_accuracy(y_true, y_pred)
+    with pytest.raises(ValueError, match=expected):
+        clustering_scores(y_true, y_pred)
+
+
+def test_column_of_labels_accepted():
+    assert clustering_accuracy(np.array([[0], [0], [1]]), [1, 1, 0]) == 1.0
+
+
 def test_scores_agree_with_sklearn():
     rng = np.random.default_rng(2)
     y_true = rng.integers(0, 5, size=300)
