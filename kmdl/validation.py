@@ -1,9 +1,12 @@
 """Checks and conversions applied once, where data enters kmdl.
 
-Every public entry point (loaders, estimators, the command line) passes its
-input through these functions. They either return arrays that the rest of the
-package can use without further checks, or raise :class:`kmdl.exceptions.DataError`
-with a message that names the problem and the fix.
+The loaders, the estimators of :mod:`kmdl.deep` and the command line pass
+their input through these functions. They either return arrays that the rest
+of the package can use without further checks, or raise
+:class:`kmdl.exceptions.DataError` with a message that names the problem and
+the fix. :class:`kmdl.kmeans.TeachingKMeans` checks its input with
+scikit-learn's own validation instead, as scikit-learn's K-means does, so
+its messages are scikit-learn's.
 """
 
 import warnings
