@@ -8,13 +8,16 @@ test_deep_recommended.py.
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from kmdl.deep import (
     DEC,
     Autoencoder,
     ClusteringLayer,
+    ContrastiveEncoder,
     DeepCluster,
     KMeansProbe,
+    RecommendedClustering,
     embed_with,
     reassign_empty_clusters,
     sample_uniformly_over_clusters,
@@ -305,3 +308,31 @@ def test_probe_without_labels_has_no_scores(small_digits):
 
     assert probe.scores_ is None
     assert probe.labels_.shape == (300,)
+
+
+# --- contracts shared by every estimator ---------------------------------------------
+
+UNFITTED_CALLS = [
+    (Autoencoder, "transform"),
+    (Autoencoder, "reconstruct"),
+    (DEC, "predict"),
+    (DEC, "predict_proba"),
+    (DEC, "transform"),
+    (DeepCluster, "predict"),
+    (DeepCluster, "transform"),
+    (ContrastiveEncoder, "transform"),
+    (RecommendedClustering, "predict"),
+    (RecommendedClustering, "transform"),
+    (KMeansProbe, "predict"),
+]
+
+
+@pytest.mark.parametrize("estimator, method", UNFITTED_CALLS, ids=lambda value: getattr(value, "__name__", value))
+def test_unfitted_estimator_raises_not_fitted(small_digits, estimator, method):
+    with pytest.raises(NotFittedError):
+        getattr(estimator(), method)(small_digits[0])
+
+
+def test_probe_with_unfitted_encoder_raises_not_fitted(small_digits):
+    with pytest.raises(NotFittedError):
+        KMeansProbe(ContrastiveEncoder(), n_clusters=5).fit(small_digits[0])

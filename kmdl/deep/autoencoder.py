@@ -184,8 +184,10 @@ class Autoencoder(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Return the embedding of each sample in X, shape (n, embedding_dim)."""
-        return predict_batches(self.encoder_, fitted_input(self, X, "encoder_").flat)
+        data = fitted_input(self, X, "encoder_")
+        return predict_batches(self.encoder_, data.flat)
 
     def reconstruct(self, X):
         """Return the reconstruction of each sample in X, flattened to (n, d)."""
-        return predict_batches(self.autoencoder_, fitted_input(self, X, "autoencoder_").flat)
+        data = fitted_input(self, X, "autoencoder_")
+        return predict_batches(self.autoencoder_, data.flat)

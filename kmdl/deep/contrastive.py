@@ -211,4 +211,5 @@ class ContrastiveEncoder(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Return the encoder's features for each image in X, shape (n, feature_units)."""
-        return predict_batches(self.encoder_, fitted_input(self, X, "encoder_").images)
+        data = fitted_input(self, X, "encoder_")
+        return predict_batches(self.encoder_, data.images)

@@ -304,4 +304,5 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Return the self-trained embedding of each sample in X."""
-        return predict_batches(self.encoder_, fitted_input(self, X, "encoder_").flat)
+        data = fitted_input(self, X, "encoder_")
+        return predict_batches(self.encoder_, data.flat)

@@ -318,7 +318,8 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Return the feature network's output for each sample in X."""
-        return predict_batches(self.network_, fitted_input(self, X, "network_").network_array)
+        data = fitted_input(self, X, "network_")
+        return predict_batches(self.network_, data.network_array)
 
     def predict(self, X):
         """Return the nearest final K-means centroid of each sample's reduced features."""
