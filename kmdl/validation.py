@@ -9,6 +9,8 @@ scikit-learn's own validation instead, as scikit-learn's K-means does, so
 its messages are scikit-learn's.
 """
 
+import math
+import numbers
 import warnings
 
 import numpy as np
@@ -289,6 +291,23 @@ def encode_labels(labels, n_samples=None, name="labels"):
         labels = labels.astype(np.int64)
     classes, codes = np.unique(labels, return_inverse=True)
     return codes.astype(np.int64).ravel(), classes
+
+
+def _is_real_number(value):
+    """Return True for int, float and NumPy real scalars, but not for bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_positive_number(value, name):
+    """Raise ValueError unless ``value`` is a finite real number > 0, such as a learning rate."""
+    if not (_is_real_number(value) and 0 < value < math.inf):
+        raise ValueError(f"{name}={value!r} is invalid: pass a finite number > 0.")
+
+
+def check_fraction(value, name):
+    """Raise ValueError unless ``value`` is a real number in [0, 1]."""
+    if not (_is_real_number(value) and 0 <= value <= 1):
+        raise ValueError(f"{name}={value!r} is invalid: pass a fraction in [0, 1].")
 
 
 def check_n_clusters(n_clusters, X):

@@ -51,6 +51,12 @@ def tiny_deepcluster(**params):
     return DeepCluster(**defaults)
 
 
+def tiny_contrastive(**params):
+    defaults = dict(feature_units=16, projection_units=8, filters=(8,), steps=5, batch_size=64)
+    defaults.update(params)
+    return ContrastiveEncoder(**defaults)
+
+
 # --- input handling -----------------------------------------------------------
 
 
@@ -336,3 +342,33 @@ def test_unfitted_estimator_raises_not_fitted(small_digits, estimator, method):
 def test_probe_with_unfitted_encoder_raises_not_fitted(small_digits):
     with pytest.raises(NotFittedError):
         KMeansProbe(ContrastiveEncoder(), n_clusters=5).fit(small_digits[0])
+
+
+@pytest.mark.parametrize(
+    "make, params, message",
+    [
+        (tiny_dec, {"learning_rate": -1}, "learning_rate=-1 is invalid"),
+        (tiny_dec, {"learning_rate": 0}, "learning_rate=0 is invalid"),
+        (tiny_dec, {"alpha": float("nan")}, "alpha=nan is invalid"),
+        (tiny_autoencoder, {"learning_rate": float("nan")}, "learning_rate=nan is invalid"),
+        (tiny_autoencoder, {"learning_rate": "fast"}, "learning_rate='fast' is invalid"),
+        (tiny_autoencoder, {"noise": float("nan")}, "noise=nan is invalid"),
+        (tiny_deepcluster, {"learning_rate": -0.1}, "learning_rate=-0.1 is invalid"),
+        (tiny_contrastive, {"learning_rate": 0.0}, "learning_rate=0.0 is invalid"),
+        (tiny_contrastive, {"temperature": float("nan")}, "temperature=nan is invalid"),
+        (tiny_contrastive, {"filters": (8, 0)}, "filters entry=0 is invalid"),
+        (tiny_contrastive, {"shift": -0.1}, "shift=-0.1 is invalid"),
+        (tiny_contrastive, {"rotation": 2}, "rotation=2 is invalid"),
+        (tiny_contrastive, {"zoom": 1.5}, "zoom=1.5 is invalid"),
+    ],
+    ids=lambda value: value.__name__ if callable(value) else None,
+)
+def test_deep_estimator_rejects_bad_parameter(small_digits, make, params, message):
+    with pytest.raises(ValueError, match=message):
+        make(**params).fit(small_digits[0])
+
+
+def test_integer_learning_rate_is_accepted(small_digits):
+    model = tiny_autoencoder(learning_rate=1).fit(small_digits[0])
+
+    assert np.isfinite(model.reconstruction_error_)

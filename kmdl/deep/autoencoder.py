@@ -6,10 +6,13 @@ embedding keeps what is needed to redraw the input. DEC starts from this
 embedding (:mod:`kmdl.deep.dec`).
 """
 
+import math
+
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from kmdl.deep._base import check_positive_int, fitted_input, predict_batches, start_fit
+from kmdl.validation import check_positive_number
 
 
 def build_autoencoder(input_dim, hidden_units=(500, 500, 2000), embedding_dim=10, noise=0.0):
@@ -139,9 +142,10 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         check_positive_int(self.embedding_dim, "embedding_dim")
         check_positive_int(self.epochs, "epochs")
         check_positive_int(self.batch_size, "batch_size")
+        check_positive_number(self.learning_rate, "learning_rate")
         for units in self.hidden_units:
             check_positive_int(units, "hidden_units entry")
-        if self.noise < 0:
+        if not 0 <= self.noise < math.inf:
             raise ValueError(f"noise={self.noise!r} is invalid: pass a standard deviation >= 0.")
 
     def fit(self, X, y=None):
@@ -168,7 +172,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         self.autoencoder_, self.encoder_ = build_autoencoder(
             self.n_features_in_, tuple(self.hidden_units), self.embedding_dim, self.noise
         )
-        self.autoencoder_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="mse")
+        self.autoencoder_.compile(optimizer=keras.optimizers.Adam(float(self.learning_rate)), loss="mse")
         history = self.autoencoder_.fit(
             data.flat,
             data.flat,

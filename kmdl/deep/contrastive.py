@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from kmdl.deep._base import IndexStream, check_positive_int, fitted_input, predict_batches, start_fit
 from kmdl.deep.deepcluster import build_feature_network
 from kmdl.exceptions import DataError
+from kmdl.validation import check_fraction, check_positive_number
 
 
 def build_augmenter(shift=0.15, rotation=0.05, zoom=0.1):
@@ -149,8 +150,14 @@ class ContrastiveEncoder(TransformerMixin, BaseEstimator):
             )
         for name in ("feature_units", "projection_units", "steps", "batch_size"):
             check_positive_int(getattr(self, name), name)
-        if self.temperature <= 0:
-            raise ValueError(f"temperature={self.temperature!r} is invalid: pass a number > 0.")
+        for count in self.filters:
+            check_positive_int(count, "filters entry")
+        check_positive_number(self.temperature, "temperature")
+        check_positive_number(self.learning_rate, "learning_rate")
+        # Each is the largest change, so a negative value has no meaning, and
+        # Keras's random layers reject values above 1.
+        for name in ("shift", "rotation", "zoom"):
+            check_fraction(getattr(self, name), name)
 
     def fit(self, X, y=None):
         """Train the encoder on augmented pairs of the images in X.
@@ -185,7 +192,7 @@ class ContrastiveEncoder(TransformerMixin, BaseEstimator):
             name="projection",
         )
         augmenter = build_augmenter(self.shift, self.rotation, self.zoom)
-        optimizer = keras.optimizers.Adam(self.learning_rate)
+        optimizer = keras.optimizers.Adam(float(self.learning_rate))
         variables = encoder.trainable_variables + projection.trainable_variables
         temperature = float(self.temperature)
 

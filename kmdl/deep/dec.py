@@ -41,6 +41,7 @@ from kmdl.deep._base import (
     warn_empty_clusters,
 )
 from kmdl.deep.autoencoder import Autoencoder, copy_model
+from kmdl.validation import check_positive_number
 
 INIT_METHODS = ("kmeans", "random")
 
@@ -207,8 +208,8 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
         check_choice(self.init, "init", INIT_METHODS)
         for name in ("n_init", "update_interval", "max_iter", "batch_size"):
             check_positive_int(getattr(self, name), name)
-        if self.alpha <= 0:
-            raise ValueError(f"alpha={self.alpha!r} is invalid: pass a number > 0.")
+        check_positive_number(self.alpha, "alpha")
+        check_positive_number(self.learning_rate, "learning_rate")
         if not 0 <= self.tol < 1:
             raise ValueError(f"tol={self.tol!r} is invalid: pass a fraction in [0, 1).")
         if self.autoencoder is not None and not isinstance(self.autoencoder, Autoencoder):
@@ -255,7 +256,7 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
         clustering = ClusteringLayer(self.n_clusters, self.alpha, self.initial_centers_, name="clustering")
         self.model_ = keras.Model(self.encoder_.input, clustering(self.encoder_.output), name="dec")
         self.model_.compile(
-            optimizer=keras.optimizers.SGD(learning_rate=self.learning_rate, momentum=0.9),
+            optimizer=keras.optimizers.SGD(learning_rate=float(self.learning_rate), momentum=0.9),
             loss=keras.losses.KLDivergence(),
         )
         self.init_labels_ = self._soft_assign(data.flat).argmax(axis=1)

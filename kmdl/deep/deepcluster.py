@@ -35,6 +35,7 @@ from kmdl.deep._base import (
     start_fit,
     warn_empty_clusters,
 )
+from kmdl.validation import check_positive_number
 
 
 def build_feature_network(sample_shape, feature_units=128, filters=(32, 64)):
@@ -257,6 +258,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
             check_positive_int(getattr(self, name), name)
         for count in self.filters:
             check_positive_int(count, "filters entry")
+        check_positive_number(self.learning_rate, "learning_rate")
 
     def _cluster(self, data, seed, rng):
         """Embed, reduce, normalise and run K-means; return labels, the PCA and the K-means."""
@@ -305,7 +307,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
             head = layers.Dense(self.n_clusters, activation="softmax", name=f"head_{round_index}")
             classifier = keras.Model(self.network_.input, head(self.network_.output))
             classifier.compile(
-                optimizer=keras.optimizers.Adam(self.learning_rate), loss="sparse_categorical_crossentropy"
+                optimizer=keras.optimizers.Adam(float(self.learning_rate)), loss="sparse_categorical_crossentropy"
             )
             indices = sample_uniformly_over_clusters(labels, data.n_samples * self.epochs_per_round, rng)
             history = fit_one_pass(classifier, inputs, labels, indices, self.batch_size, self.verbose)
