@@ -46,6 +46,7 @@ from kmdl.validation import check_positive_number
 INIT_METHODS = ("kmeans", "random")
 
 
+@keras.saving.register_keras_serializable(package="kmdl")
 class ClusteringLayer(keras.layers.Layer):
     """Keras layer that returns the Student's t soft assignment of embeddings to centres.
 
@@ -84,7 +85,8 @@ class ClusteringLayer(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"n_clusters": self.n_clusters, "alpha": self.alpha})
+        initial_centers = None if self.initial_centers is None else self.initial_centers.tolist()
+        config.update({"n_clusters": self.n_clusters, "alpha": self.alpha, "initial_centers": initial_centers})
         return config
 
 
