@@ -7,6 +7,7 @@ test_deep_recommended.py.
 """
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -226,6 +227,15 @@ def test_dec_accepts_flat_input(small_digits):
 def test_dec_rejects_bad_parameters(small_digits, params, message):
     with pytest.raises(ValueError, match=message):
         tiny_dec(**params).fit(small_digits[0])
+
+
+def test_dec_fit_emits_no_deprecation_warning(small_digits):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tiny_dec(max_iter=10).fit(small_digits[0])
+
+    deprecations = [str(warning.message) for warning in caught if issubclass(warning.category, DeprecationWarning)]
+    assert deprecations == []
 
 
 def test_dec_clone_keeps_parameters():

@@ -265,7 +265,9 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
         self._self_train(data.flat, rng)
 
         self.labels_ = self._soft_assign(data.flat).argmax(axis=1)
-        self.cluster_centers_ = keras.ops.convert_to_numpy(clustering.centers).copy()
+        # convert_to_numpy on a Keras variable emits NumPy's DeprecationWarning
+        # about __array__ and copy (Keras 3.15, NumPy 2.4), but Variable.numpy() does not.
+        self.cluster_centers_ = clustering.centers.numpy().copy()
         self.empty_clusters_ = warn_empty_clusters(self.labels_, self.n_clusters, "DEC")
         return self
 
