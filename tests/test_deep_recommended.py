@@ -137,6 +137,7 @@ def test_recommended_rejects_two_images(digits):
         ({"pca_weight": -1.0}, "pca_weight=-1.0"),
         ({"umap_neighbors": 1}, "umap_neighbors=1 is invalid"),
         ({"random_state": -1}, "random_state=-1 is invalid"),
+        ({"self_train": True, "learning_rate": -1}, "learning_rate=-1 is invalid"),
     ],
 )
 def test_recommended_rejects_bad_parameters(params, message):

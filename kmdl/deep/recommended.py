@@ -137,6 +137,7 @@ from kmdl.deep._base import (
 from kmdl.deep._numba_cache import cache_umap_compilation
 from kmdl.deep.contrastive import ContrastiveEncoder
 from kmdl.exceptions import DataError
+from kmdl.validation import check_positive_number
 
 
 def select_confident(embedding, labels, centers, fraction):
@@ -310,6 +311,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
         if self.self_train:
             check_positive_int(self.classifier_steps, "classifier_steps")
             check_positive_int(self.batch_size, "batch_size")
+            check_positive_number(self.learning_rate, "learning_rate")
         if not self.pca_weight >= 0:
             raise ValueError(f"pca_weight={self.pca_weight!r} is invalid: pass a number >= 0.")
         if not 0 < self.confident_fraction <= 1:
@@ -385,7 +387,7 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
             x = layers.Dropout(0.3)(x)
         outputs = layers.Dense(self.n_clusters, activation="softmax", name="cluster_probabilities")(x)
         model = keras.Model(inputs, outputs, name="self_trained_classifier")
-        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="sparse_categorical_crossentropy")
+        model.compile(optimizer=keras.optimizers.Adam(float(self.learning_rate)), loss="sparse_categorical_crossentropy")
         return model
 
     def fit(self, X, y=None):
