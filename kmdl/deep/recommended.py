@@ -113,6 +113,20 @@ others are named:
   length 0.948. Intersecting UMAP's neighbour graph of the features with
   that of the histograms gives 0.960. In all three the 1s with a foot stay
   with the 2s.
+
+The last checks looked at the encoder and the pixels themselves. In the
+encoder's features, between 67 and 82 per cent of the 15 nearest neighbours
+of the 1s with a foot (outside their own group) are 2s, and at most 8 per
+cent are 1s (seeds 0 to 4), so the encoder already places them with the 2s.
+On seeds 0 to 2:
+
+- Other encoder widths: one convolution of 32 filters, 0.954; three
+  convolutions of 32, 64 and 128 filters, 0.956 with twice the training
+  time. The default (32, 64) gives 0.958.
+- Deskewing each image (a shear that makes its stroke upright, computed from
+  the image's second moments) before PCA. On the PCA features alone, without
+  the encoder, the ACC fell from 0.941 to 0.803: on 8x8 pixels the shear
+  blurs the strokes.
 """
 
 import warnings
