@@ -126,7 +126,7 @@ def build_simple_rnn_classifier(image_shape, n_classes, units=64, name="simple_r
 def compile_classifier(model, learning_rate=1e-3):
     """Compile ``model`` with Adam, categorical cross-entropy and accuracy, and return it."""
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        optimizer=keras.optimizers.Adam(learning_rate=float(learning_rate)),
         loss="categorical_crossentropy",
         metrics=["accuracy"],
     )

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from kmdl.metrics import clustering_accuracy, clustering_scores
 from kmdl.utils import check_random_state_seed, set_seed
-from kmdl.validation import as_feature_matrix, check_n_clusters
+from kmdl.validation import as_feature_matrix, check_n_clusters, check_positive_number
 
 
 def warn_empty_clusters(labels, n_clusters, stacklevel=3):
@@ -125,6 +125,7 @@ class PseudoLabelClassifier(ClusterMixin, BaseEstimator):
 
         X = as_feature_matrix(X)
         check_n_clusters(self.n_clusters, X)
+        check_positive_number(self.learning_rate, "learning_rate")
         seed = check_random_state_seed(self.random_state)
         set_seed(seed)
 

@@ -42,3 +42,16 @@ def test_pipeline_same_seed_same_result(split, fitted):
 def test_pipeline_rejects_wrong_width(fitted):
     with pytest.raises(ValueError, match="X has 16 features"):
         fitted.predict(np.zeros((2, 4, 4)))
+
+
+@pytest.mark.parametrize("learning_rate", [-1, 0, float("nan"), "a", None])
+def test_pipeline_rejects_bad_learning_rate(split, learning_rate):
+    X_train, _, _, _ = split
+    with pytest.raises(ValueError, match=f"learning_rate={learning_rate!r} is invalid"):
+        PseudoLabelClassifier(n_clusters=10, epochs=1, learning_rate=learning_rate).fit(X_train)
+
+
+def test_pipeline_accepts_integer_learning_rate(split):
+    X_train, _, _, _ = split
+    model = PseudoLabelClassifier(n_clusters=10, epochs=1, learning_rate=1, random_state=0).fit(X_train[:200])
+    assert model.labels_.shape == (200,)
