@@ -182,6 +182,14 @@ def test_dec_same_seed_same_labels(small_digits):
     assert np.array_equal(first.cluster_centers_, second.cluster_centers_)
 
 
+def test_deepcluster_top_seed_fits(small_digits):
+    from kmdl.utils import MAX_SEED
+
+    images, _ = small_digits
+    model = tiny_deepcluster(random_state=MAX_SEED).fit(images)
+    assert model.labels_.shape == (images.shape[0],)
+
+
 def test_dec_reuses_fitted_autoencoder_unchanged(small_digits):
     images, _ = small_digits
     autoencoder = tiny_autoencoder(random_state=0).fit(images)
@@ -418,6 +426,9 @@ def test_probe_with_unfitted_encoder_raises_not_fitted(small_digits):
         (tiny_autoencoder, {"learning_rate": float("nan")}, "learning_rate=nan is invalid"),
         (tiny_autoencoder, {"learning_rate": "fast"}, "learning_rate='fast' is invalid"),
         (tiny_autoencoder, {"noise": float("nan")}, "noise=nan is invalid"),
+        (tiny_autoencoder, {"noise": None}, "noise=None is invalid"),
+        (tiny_dec, {"tol": None}, "tol=None is invalid"),
+        (tiny_dec, {"tol": "a"}, "tol='a' is invalid"),
         (tiny_deepcluster, {"learning_rate": -0.1}, "learning_rate=-0.1 is invalid"),
         (tiny_contrastive, {"learning_rate": 0.0}, "learning_rate=0.0 is invalid"),
         (tiny_contrastive, {"temperature": float("nan")}, "temperature=nan is invalid"),

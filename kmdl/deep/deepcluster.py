@@ -35,6 +35,7 @@ from kmdl.deep._base import (
     start_fit,
     warn_empty_clusters,
 )
+from kmdl.utils import MAX_SEED
 from kmdl.validation import check_positive_number
 
 
@@ -76,6 +77,11 @@ def build_feature_network(sample_shape, feature_units=128, filters=(32, 64)):
         x = layers.Dense(256, activation="relu", name="hidden")(x)
     features = layers.Dense(feature_units, activation="relu", name="features")(x)
     return keras.Model(inputs, features, name="feature_network")
+
+
+def _offset_seed(seed, offset):
+    """Return ``seed + offset``, wrapped into the seed range so that seeds near the top stay valid."""
+    return (seed + offset) % (MAX_SEED + 1)
 
 
 def reassign_empty_clusters(features, labels, centers, rng):
@@ -302,7 +308,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
         inputs = data.network_array
 
         for round_index in range(self.n_rounds):
-            labels, _, _ = self._cluster(data, seed + round_index, rng)
+            labels, _, _ = self._cluster(data, _offset_seed(seed, round_index), rng)
             self._record(labels)
             head = layers.Dense(self.n_clusters, activation="softmax", name=f"head_{round_index}")
             classifier = keras.Model(self.network_.input, head(self.network_.output))
@@ -313,7 +319,7 @@ class DeepCluster(ClusterMixin, TransformerMixin, BaseEstimator):
             history = fit_one_pass(classifier, inputs, labels, indices, self.batch_size, self.verbose)
             self.loss_history_.append(float(history.history["loss"][-1]))
 
-        self.labels_, self.pca_, self.kmeans_ = self._cluster(data, seed + self.n_rounds, rng)
+        self.labels_, self.pca_, self.kmeans_ = self._cluster(data, _offset_seed(seed, self.n_rounds), rng)
         self._record(self.labels_)
         self.empty_clusters_ = warn_empty_clusters(self.labels_, self.n_clusters, "DeepCluster")
         return self
