@@ -8,18 +8,27 @@ from sklearn.metrics.cluster import contingency_matrix
 
 def _as_label_vector(labels, name):
     """Return ``labels`` as a 1-D array, or raise ValueError for a matrix or missing values."""
+    # A list of strings with a NaN in it would become the string "nan", so look
+    # for missing values among the original Python objects first.
+    objects = labels if isinstance(labels, np.ndarray) else np.asarray(labels, dtype=object)
     labels = np.asarray(labels)
     if labels.ndim == 2 and labels.shape[1] == 1:
-        labels = labels[:, 0]
+        labels, objects = labels[:, 0], objects[:, 0]
     if labels.ndim != 1:
         raise ValueError(
             f"{name} has shape {labels.shape}; pass one label per sample, shape (n,). "
             "For class probabilities of shape (n, k), pass probabilities.argmax(axis=1)."
         )
-    if labels.dtype.kind in "fc" and np.isnan(labels).any():
-        positions = np.flatnonzero(np.isnan(labels))
+    if labels.dtype.kind in "fc":
+        missing = np.isnan(labels)
+    elif objects.dtype.kind == "O":
+        missing = np.array([value is None or (isinstance(value, float) and value != value) for value in objects])
+    else:
+        missing = np.zeros(labels.shape, dtype=bool)
+    if missing.any():
+        positions = np.flatnonzero(missing)
         raise ValueError(
-            f"{name} has a NaN label at index {positions[0]} ({positions.size} NaN in all); "
+            f"{name} has a missing label (None or NaN) at index {positions[0]} ({positions.size} in all); "
             "pass a label for every sample."
         )
     return labels

@@ -45,8 +45,11 @@ def test_accuracy_length_mismatch_raises():
 @pytest.mark.parametrize(
     ("y_true", "y_pred", "expected"),
     [
-        ([0, 1, np.nan, np.nan], [0, 1, 2, 2], "y_true has a NaN label at index 2 \\(2 NaN in all\\)"),
-        ([0, 1, 1, 0], [0.0, np.nan, 1.0, 0.0], "y_pred has a NaN label at index 1 \\(1 NaN in all\\)"),
+        ([0, 1, np.nan, np.nan], [0, 1, 2, 2], "y_true has a missing label \\(None or NaN\\) at index 2 \\(2 in all\\)"),
+        ([0, 1, 1, 0], [0.0, np.nan, 1.0, 0.0], "y_pred has a missing label \\(None or NaN\\) at index 1 \\(1 in all\\)"),
+        (["cat", np.nan, "dog", "dog"], [0, 1, 1, 1], "y_true has a missing label \\(None or NaN\\) at index 1"),
+        ([0, 1, 1, 0], [0, 1, None, 1], "y_pred has a missing label \\(None or NaN\\) at index 2"),
+        (np.array(["a", None, "b", "b"], dtype=object), [0, 1, 1, 1], "y_true has a missing label"),
         ([0, 1, 1, 0], np.eye(4)[:, :3], "y_pred has shape \\(4, 3\\).*argmax\\(axis=1\\)"),
     ],
 )
