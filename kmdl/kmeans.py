@@ -8,6 +8,7 @@ centroids it ends with the same labels and inertia as scikit-learn's Lloyd
 algorithm, which the test suite checks.
 """
 
+import math
 import numbers
 import warnings
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from kmdl.utils import MAX_SEED
 from kmdl.validation import check_n_clusters
 
 
@@ -187,8 +189,18 @@ class TeachingKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             raise ValueError(f"max_iter={self.max_iter!r} is invalid: pass an integer >= 1.")
         if not isinstance(self.n_init, (int, np.integer)) or self.n_init < 1:
             raise ValueError(f"n_init={self.n_init!r} is invalid: pass an integer >= 1.")
-        if isinstance(self.tol, bool) or not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
-            raise ValueError(f"tol={self.tol!r} is invalid: pass a number >= 0.")
+        if isinstance(self.tol, bool) or not isinstance(self.tol, numbers.Real) or not 0 <= self.tol < math.inf:
+            raise ValueError(f"tol={self.tol!r} is invalid: pass a finite number >= 0.")
+        seed = self.random_state
+        if not (
+            seed is None
+            or isinstance(seed, np.random.RandomState)
+            or (isinstance(seed, (int, np.integer)) and 0 <= seed <= MAX_SEED)
+        ):
+            raise ValueError(
+                f"random_state={seed!r} is invalid: pass None, an int from 0 to {MAX_SEED} "
+                "or a numpy.random.RandomState."
+            )
         if isinstance(self.init, str):
             if self.init not in ("k-means++", "random"):
                 raise ValueError(f"init={self.init!r} is invalid: use 'k-means++', 'random' or an array.")

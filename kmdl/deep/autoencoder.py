@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from kmdl.deep._base import check_positive_int, fitted_input, predict_batches, start_fit
-from kmdl.validation import check_positive_number
+from kmdl.validation import _is_real_number, check_positive_number
 
 
 def build_autoencoder(input_dim, hidden_units=(500, 500, 2000), embedding_dim=10, noise=0.0):
@@ -145,7 +145,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         check_positive_number(self.learning_rate, "learning_rate")
         for units in self.hidden_units:
             check_positive_int(units, "hidden_units entry")
-        if not 0 <= self.noise < math.inf:
+        if not (_is_real_number(self.noise) and 0 <= self.noise < math.inf):
             raise ValueError(f"noise={self.noise!r} is invalid: pass a standard deviation >= 0.")
 
     def fit(self, X, y=None):

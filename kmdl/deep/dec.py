@@ -41,7 +41,7 @@ from kmdl.deep._base import (
     warn_empty_clusters,
 )
 from kmdl.deep.autoencoder import Autoencoder, copy_model
-from kmdl.validation import check_positive_number
+from kmdl.validation import _is_real_number, check_positive_number
 
 INIT_METHODS = ("kmeans", "random")
 
@@ -212,7 +212,7 @@ class DEC(ClusterMixin, TransformerMixin, BaseEstimator):
             check_positive_int(getattr(self, name), name)
         check_positive_number(self.alpha, "alpha")
         check_positive_number(self.learning_rate, "learning_rate")
-        if not 0 <= self.tol < 1:
+        if not (_is_real_number(self.tol) and 0 <= self.tol < 1):
             raise ValueError(f"tol={self.tol!r} is invalid: pass a fraction in [0, 1).")
         if self.autoencoder is not None and not isinstance(self.autoencoder, Autoencoder):
             raise ValueError(

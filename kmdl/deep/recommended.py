@@ -129,6 +129,7 @@ On seeds 0 to 2:
   blurs the strokes.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -151,7 +152,7 @@ from kmdl.deep._base import (
 from kmdl.deep._numba_cache import cache_umap_compilation
 from kmdl.deep.contrastive import ContrastiveEncoder
 from kmdl.exceptions import DataError
-from kmdl.validation import check_positive_number
+from kmdl.validation import _is_real_number, check_positive_number
 
 
 def select_confident(embedding, labels, centers, fraction):
@@ -326,9 +327,9 @@ class RecommendedClustering(ClusterMixin, TransformerMixin, BaseEstimator):
             check_positive_int(self.classifier_steps, "classifier_steps")
             check_positive_int(self.batch_size, "batch_size")
             check_positive_number(self.learning_rate, "learning_rate")
-        if not self.pca_weight >= 0:
-            raise ValueError(f"pca_weight={self.pca_weight!r} is invalid: pass a number >= 0.")
-        if not 0 < self.confident_fraction <= 1:
+        if not (_is_real_number(self.pca_weight) and 0 <= self.pca_weight < math.inf):
+            raise ValueError(f"pca_weight={self.pca_weight!r} is invalid: pass a finite number >= 0.")
+        if not (_is_real_number(self.confident_fraction) and 0 < self.confident_fraction <= 1):
             raise ValueError(f"confident_fraction={self.confident_fraction!r} is invalid: pass a fraction in (0, 1].")
 
     def _features(self, data, seed, rng):
